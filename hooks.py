@@ -1,0 +1,17 @@
+import logging
+
+_logger = logging.getLogger(__name__)
+
+
+def pre_init_hook(env):
+    """Enable pg_trgm so that name searches use trigram indexes (``index='trigram'``).
+
+    pg_trgm is a trusted extension: the database owner may create it. Where it
+    cannot be had, Odoo falls back to plain indexes and everything still works.
+    """
+    try:
+        with env.cr.savepoint():
+            env.cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        env.registry.has_trigram = True
+    except Exception:  # pylint: disable=broad-except
+        _logger.warning("pg_trgm is not available: name searches use plain indexes.")

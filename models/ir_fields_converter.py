@@ -1,0 +1,20 @@
+from odoo import models
+
+WILAYAH_MODELS = ("wilayah.provinsi", "wilayah.kota", "wilayah.kecamatan", "wilayah.kelurahan")
+
+
+class IrFieldsConverter(models.AbstractModel):
+    _inherit = "ir.fields.converter"
+
+    def _xmlid_to_record_id(self, xmlid, model):
+        """Resolve an import's parent reference by code when no such external id
+        exists (API.md B.11): ``provinsi_id/id`` may hold ``provinsi_32`` from
+        this data set, a bare ``32`` from the published module's files, or an
+        id that only a database of the other origin has."""
+        result = super()._xmlid_to_record_id(xmlid, model)
+        if result is None and model._name in WILAYAH_MODELS:
+            unit = model._find_by_reference(xmlid.split(".", 1)[-1])
+            if unit:
+                self.env.context.get("import_cache", {})[xmlid] = (model._name, unit.id)
+                return unit.id
+        return result
