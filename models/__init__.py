@@ -4,4 +4,6 @@ from . import wilayah_kota
 from . import wilayah_kecamatan
 from . import wilayah_kelurahan
 from . import wilayah_data
+from . import wilayah_api_index
 from . import ir_fields_converter
+from . import res_config_settings
