@@ -1,0 +1,28 @@
+# Thin wrapper: the logic lives in scripts/*.sh. Variables are read from the
+# environment or the command line, e.g. `make run DB=demo PORT=8070 WORKERS=2`.
+SHELL := /bin/bash
+export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
+
+.PHONY: help setup run test key lint bench soak fuzz
+
+help:
+	@echo "targets: setup run test key lint bench soak fuzz"
+
+setup:
+	@bash scripts/setup.sh
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+key:
+	@bash scripts/key.sh
+
+lint:
+	@bash scripts/lint.sh
+
+bench soak fuzz:
+	@if [ -f scripts/$@.sh ]; then bash scripts/$@.sh; \
+	else echo "scripts/$@.sh does not exist yet: nothing to do" >&2; fi
