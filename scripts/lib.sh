@@ -13,6 +13,7 @@
 set -euo pipefail
 
 ADDON_NAME=infinys_wilayah_indonesia_api
+HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 STATE_DIR="${STATE_DIR:-$HOME/.local/share/infinys-wilayah}"
