@@ -372,14 +372,20 @@ def _paging(params):
         if value is None:
             result.append(0 if name == "offset" else None)
             continue
-        if not (value.isascii() and value.isdigit()) or not (
-            minimum <= int(value) <= MAX_LIMIT if name == "limit" else True
+        number = None
+        if value.isascii() and value.isdigit():
+            # int() refuses more than 4300 digits (a ValueError, so a 500); past
+            # 18 digits the number is beyond any list anyway.
+            significant = value.lstrip("0") or "0"
+            number = int(significant) if len(significant) <= 18 else 10**18
+        if number is None or not (
+            minimum <= number <= MAX_LIMIT if name == "limit" else True
         ):
             bound = f"from {minimum} to {MAX_LIMIT}" if name == "limit" else f"{minimum} or more"
             raise ApiError(
                 400, f"Invalid '{name}' value '{value}': expected a whole number {bound}."
             )
-        result.append(int(value))
+        result.append(number)
     return tuple(result)
 
 
