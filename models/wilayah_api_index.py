@@ -34,12 +34,14 @@ PARENT_LEVEL = {"kota": "provinsi", "kecamatan": "kota", "kelurahan": "kecamatan
 BPS_CODE_LENGTH = {"provinsi": 2, "kota": 4, "kecamatan": 7, "kelurahan": 10}
 # Kemendagri codes are dotted (32.04.31); a province's has no dot, so at that
 # level the 2 digits are read as the BPS code.
+# ASCII digits only ([0-9], not \d which also takes e.g. fullwidth digits),
+# and \Z (not $, which also matches before a trailing newline).
 KEMENDAGRI_CODE_RE = {
-    "kota": re.compile(r"^\d{2}\.\d{2}$"),
-    "kecamatan": re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
-    "kelurahan": re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+    "kota": re.compile(r"^[0-9]{2}\.[0-9]{2}\Z"),
+    "kecamatan": re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\Z"),
+    "kelurahan": re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}\Z"),
 }
-POSTAL_CODE_RE = re.compile(r"^\d{5}$")
+POSTAL_CODE_RE = re.compile(r"^[0-9]{5}\Z")
 LEVEL_LABEL = {
     "provinsi": "provinsi",
     "kota": "kota/kabupaten",
