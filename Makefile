@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench soak fuzz
+.PHONY: help setup run test key lint bench soak fuzz docs-check
 
 help:
-	@echo "targets: setup run test key lint bench soak fuzz"
+	@echo "targets: setup run test key lint bench soak fuzz docs-check"
 
 setup:
 	@bash scripts/setup.sh
@@ -26,3 +26,6 @@ lint:
 bench soak fuzz:
 	@if [ -f scripts/$@.sh ]; then bash scripts/$@.sh; \
 	else echo "scripts/$@.sh does not exist yet: nothing to do" >&2; fi
+
+docs-check:
+	@bash scripts/check_docs.sh
