@@ -1,6 +1,11 @@
 from odoo import models
 
-WILAYAH_MODELS = ("wilayah.provinsi", "wilayah.kota", "wilayah.kecamatan", "wilayah.kelurahan")
+WILAYAH_MODELS = (
+    "wilayah.provinsi",
+    "wilayah.kota",
+    "wilayah.kecamatan",
+    "wilayah.kelurahan",
+)
 
 
 class IrFieldsConverter(models.AbstractModel):
@@ -9,11 +14,17 @@ class IrFieldsConverter(models.AbstractModel):
     def _xmlid_to_record_id(self, xmlid, model):
         """Resolve an import's parent reference by code when no such external id
         exists (API.md B.11): ``provinsi_id/id`` may hold ``provinsi_32`` from
-        this data set, a bare ``32`` from the published module's files, or an
-        id that only a database of the other origin has."""
+        this data set, a bare ``32`` from the published module's files, a dotted
+        Kemendagri code such as ``32.04``, or an id that only a database of the
+        other origin has."""
         result = super()._xmlid_to_record_id(xmlid, model)
         if result is None and model._name in WILAYAH_MODELS:
-            unit = model._find_by_reference(xmlid.split(".", 1)[-1])
+            # The import prefixes a reference without a dot with its module
+            # (``__import__.32``); a dotted Kemendagri code (``32.04``) arrives
+            # as it is, its first part being digits, not a module name.
+            module, _dot, name = xmlid.partition(".")
+            reference = xmlid if module.isdigit() else name
+            unit = model._find_by_reference(reference)
             if unit:
                 self.env.context.get("import_cache", {})[xmlid] = (model._name, unit.id)
                 return unit.id

@@ -21,7 +21,13 @@ LEVELS = (
     ("wilayah.provinsi", "data_provinsi.csv", None, None, False),
     ("wilayah.kota", "data_kota.csv", "wilayah.provinsi", "provinsi_id", False),
     ("wilayah.kecamatan", "data_kecamatan.csv", "wilayah.kota", "kota_id", False),
-    ("wilayah.kelurahan", "data_kelurahan.csv", "wilayah.kecamatan", "kecamatan_id", True),
+    (
+        "wilayah.kelurahan",
+        "data_kelurahan.csv",
+        "wilayah.kecamatan",
+        "kecamatan_id",
+        True,
+    ),
 )
 
 
@@ -83,7 +89,9 @@ class WilayahData(models.AbstractModel):
         _logger.info("Wilayah data loaded in %.1f s.", time.perf_counter() - started)
 
     @api.model
-    def _sync_level(self, model_name, filename, parent_model_name, parent_column, has_postal):
+    def _sync_level(
+        self, model_name, filename, parent_model_name, parent_column, has_postal
+    ):
         started = time.perf_counter()
         cr = self.env.cr
         model = self.env[model_name]
@@ -110,10 +118,15 @@ class WilayahData(models.AbstractModel):
                     (
                         row["code"],
                         row["name"],
-                        parent_ref.removeprefix(self.env[parent_model_name]._xmlid_prefix)
+                        parent_ref.removeprefix(
+                            self.env[parent_model_name]._xmlid_prefix
+                        )
                         if parent_model_name
                         else "",
-                        row.get("postal_code", ""),
+                        # as the ORM stores them: sorted, no blanks, no repeats
+                        model._normalize_postal_code(row.get("postal_code"))
+                        if has_postal
+                        else "",
                         row.get("kemendagri_code", ""),
                     )
                 )
@@ -164,8 +177,8 @@ class WilayahData(models.AbstractModel):
                 """
                 INSERT INTO %(table)s (code, %(columns)s, active,
                                        create_uid, create_date, write_uid, write_date)
-                SELECT s.code, %(exprs)s, true,
-                       %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                SELECT s.code, %(exprs)s, true, %(uid)s, now() AT TIME ZONE 'UTC',
+                       %(uid)s, now() AT TIME ZONE 'UTC'
                   FROM wilayah_stage s %(parent_join)s
                  WHERE NOT EXISTS (SELECT 1 FROM %(table)s t WHERE t.code = s.code)
                  ORDER BY s.code
@@ -203,6 +216,25 @@ class WilayahData(models.AbstractModel):
                  WHERE NOT EXISTS (
                         SELECT 1 FROM ir_model_data d
                          WHERE d.module = %(module)s AND d.name = %(prefix)s || t.code)
+                """,
+                module=MODULE,
+                prefix=prefix,
+                model=model_name,
+                table=table,
+            )
+        )
+        # Repair such ids that point elsewhere (their unit was deleted through
+        # SQL and the code came back) or lost noupdate (the cleanup at the end
+        # of an upgrade would then delete the unit).
+        cr.execute(
+            SQL(
+                """
+                UPDATE ir_model_data d
+                   SET res_id = t.id, model = %(model)s, noupdate = true
+                  FROM %(table)s t
+                 WHERE d.module = %(module)s AND d.name = %(prefix)s || t.code
+                   AND (d.res_id IS DISTINCT FROM t.id OR d.model != %(model)s
+                        OR NOT COALESCE(d.noupdate, false))
                 """,
                 module=MODULE,
                 prefix=prefix,

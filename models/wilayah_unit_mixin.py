@@ -113,7 +113,9 @@ class WilayahUnitMixin(models.AbstractModel):
         codes = [vals["code"] for vals in vals_list if vals.get("code")]
         existing = {
             unit.code: unit
-            for unit in self.with_context(active_test=False).search([("code", "in", codes)])
+            for unit in self.with_context(active_test=False).search(
+                [("code", "in", codes)]
+            )
         }
         to_create = []
         for vals in vals_list:
@@ -125,7 +127,9 @@ class WilayahUnitMixin(models.AbstractModel):
         created = iter(super()._load_records_create(to_create).ids if to_create else [])
         return self.browse(
             [
-                existing[vals["code"]].id if vals.get("code") in existing else next(created)
+                existing[vals["code"]].id
+                if vals.get("code") in existing
+                else next(created)
                 for vals in vals_list
             ]
         )

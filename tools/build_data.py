@@ -23,7 +23,8 @@ LEVELS = ("provinsi", "kota", "kecamatan", "kelurahan")
 
 def main(source_dir, target_dir):
     bridge = defaultdict(set)
-    with open(source_dir / "kemendagri_bridge.csv", newline="", encoding="utf-8") as bridge_file:
+    bridge_path = source_dir / "kemendagri_bridge.csv"
+    with open(bridge_path, newline="", encoding="utf-8") as bridge_file:
         for row in csv.DictReader(bridge_file):
             if row["bps_code"] and row["kemendagri_code"]:
                 bridge[(row["level"], row["bps_code"])].add(row["kemendagri_code"])
