@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# make fuzz: fuzz the API on a server of its own, in about 4 minutes.
+#   1. schemathesis (PyPI, in a venv in the state dir) against /api/openapi.json,
+#      with the API key and without it: no 5xx, answers that match the schema
+#      (status, content type, body);
+#   2. tools/fuzz_api.py: a corpus of hostile raw requests (SQL fragments,
+#      % _ \, NUL bytes, invalid UTF-8 in path and query, 10,000-character
+#      values, repeated parameters, huge and non-ASCII headers, every method);
+#   3. the server log: no traceback, never the key; the data is unchanged.
+# Exit status non-zero on any failure.
+#
+#   FUZZ_DB=wilayah_fuzz FUZZ_PORT=8469   database (installed when missing,
+#                                         upgraded when the addon changed) and port
+#   FUZZ_EXAMPLES=50                      schemathesis examples per operation
+#   FUZZ_TIME=100 FUZZ_TIME_NOKEY=40      schemathesis time budgets (seconds)
+#   FUZZ_SEED=<n>                         reproduce a schemathesis run
+#   SCHEMATHESIS_VERSION=4.32.5  FUZZ_PYTHON=python3 (for the venv)
+#   FUZZ_SKIP_SCHEMATHESIS=1              only the hostile corpus
+set -euo pipefail
+# shellcheck source=scripts/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+
+FUZZ_DB="${FUZZ_DB:-wilayah_fuzz}"
+FUZZ_PORT="${FUZZ_PORT:-8469}"
+FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-50}"
+FUZZ_TIME="${FUZZ_TIME:-100}"
+FUZZ_TIME_NOKEY="${FUZZ_TIME_NOKEY:-40}"
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
+FUZZ_PYTHON="${FUZZ_PYTHON:-python3}"
+FUZZ_VENV="$STATE_DIR/fuzz-venv"
+FUZZ_URL="http://127.0.0.1:$FUZZ_PORT"
+FUZZ_LOG="$LOG_DIR/fuzz-$FUZZ_DB.log"
+FUZZ_REPORTS="$STATE_DIR/fuzz-reports"
+FUZZ_SERVER_PID=
+problems=()
+
+# ------------------------------------------------------------- schemathesis
+fuzz_venv() {
+    local want="schemathesis==$SCHEMATHESIS_VERSION" stamp="$FUZZ_VENV/.installed"
+    [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ] && return 0
+    command -v "$FUZZ_PYTHON" >/dev/null 2>&1 || FUZZ_PYTHON="$PYTHON"
+    log "installing $want into $FUZZ_VENV"
+    rm -rf "$FUZZ_VENV"
+    if ! "$FUZZ_PYTHON" -m venv "$FUZZ_VENV" >/dev/null 2>&1; then
+        rm -rf "$FUZZ_VENV"
+        apt_ensure python3-venv # Debian/Ubuntu ship venv/ensurepip apart
+        "$FUZZ_PYTHON" -m venv "$FUZZ_VENV"
+    fi
+    "$FUZZ_VENV/bin/python" -m pip install -q --disable-pip-version-check "$want"
+    echo "$want" >"$stamp"
+}
+
+# ------------------------------------------------------------ database/server
+fuzz_addon_state() {
+    psql -d "$FUZZ_DB" -tAc \
+        "SELECT state FROM ir_module_module WHERE name='$ADDON_NAME'" 2>/dev/null || true
+}
+
+# Install the addon when missing; upgrade it when its files changed (same hash
+# file convention as run.sh).
+fuzz_ensure_db() {
+    local hash_file="$STATE_DIR/addon-hash.$FUZZ_DB" hash_now
+    local -a common=(-c "$ODOO_CONF" -d "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" --no-http
+        --max-cron-threads 0 --stop-after-init)
+    hash_now="$(addon_hash)"
+    if ! db_exists "$FUZZ_DB" || [ "$(fuzz_addon_state)" != installed ]; then
+        log "installing $ADDON_NAME into database $FUZZ_DB (log: $FUZZ_LOG)"
+        "${ODOO_CMD[@]}" "${common[@]}" -i "$ADDON_NAME" --without-demo=all \
+            >>"$FUZZ_LOG" 2>&1 </dev/null || true
+        [ "$(fuzz_addon_state)" = installed ] || die "install failed, see $FUZZ_LOG"
+        echo "$hash_now" >"$hash_file"
+    elif [ "$(cat "$hash_file" 2>/dev/null || true)" != "$hash_now" ]; then
+        log "addon files changed: upgrading $ADDON_NAME in $FUZZ_DB (log: $FUZZ_LOG)"
+        "${ODOO_CMD[@]}" "${common[@]}" -u "$ADDON_NAME" >>"$FUZZ_LOG" 2>&1 </dev/null \
+            || die "upgrade failed, see $FUZZ_LOG"
+        echo "$hash_now" >"$hash_file"
+    fi
+}
+
+fuzz_start_server() {
+    local i
+    if curl -s -o /dev/null --max-time 2 "$FUZZ_URL/web/health"; then
+        die "port $FUZZ_PORT is already in use: set FUZZ_PORT"
+    fi
+    log "starting Odoo on 127.0.0.1:$FUZZ_PORT, database $FUZZ_DB, --workers=2"
+    # A launcher file, not `python -c`: with workers, Odoo starts its gevent
+    # process as [sys.executable, sys.argv[0], 'gevent', ...], and sys.argv[0]
+    # "-c" makes that `python -c gevent` (a NameError traceback, respawned
+    # again and again).
+    local launcher="$STATE_DIR/odoo-launcher.py"
+    printf '%s\n' "${ODOO_CMD[2]}" >"$launcher"
+    "$PYTHON" "$launcher" -c "$ODOO_CONF" --database "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" \
+        --workers=2 --max-cron-threads=0 --http-interface 127.0.0.1 \
+        --http-port "$FUZZ_PORT" --gevent-port "$((FUZZ_PORT + 1))" \
+        --logfile "$FUZZ_LOG" </dev/null >>"$FUZZ_LOG" 2>&1 &
+    FUZZ_SERVER_PID=$!
+    for i in $(seq 1 120); do
+        kill -0 "$FUZZ_SERVER_PID" 2>/dev/null || die "Odoo exited at start, see $FUZZ_LOG"
+        curl -sf -o /dev/null --max-time 2 "$FUZZ_URL/web/health" && return 0
+        sleep 1
+    done
+    die "Odoo did not answer /web/health within 120 s, see $FUZZ_LOG"
+}
+
+fuzz_stop_server() {
+    local pid="$FUZZ_SERVER_PID" i
+    [ -n "$pid" ] || return 0
+    FUZZ_SERVER_PID=
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 30); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.5
+    done
+    warn "Odoo ($pid) still running after 15 s: killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+# Counts, last ids and write dates of the region tables and the API parameters.
+fuzz_snapshot() {
+    local t sql=""
+    for t in wilayah_provinsi wilayah_kota wilayah_kecamatan wilayah_kelurahan; do
+        sql+="SELECT '$t', count(*), max(id), max(write_date)::text FROM $t UNION ALL "
+    done
+    sql+="SELECT 'params', count(*), max(id), md5(string_agg(key || value, ',' ORDER BY key))"
+    sql+=" FROM ir_config_parameter WHERE key LIKE 'wilayah.%'"
+    psql -X -d "$FUZZ_DB" -tAc "$sql"
+}
+
+# ---------------------------------------------------------------- the runs
+# schemathesis_run NAME TIME [--config-file FILE]: one `st run`, reports kept.
+schemathesis_run() {
+    local name="$1" budget="$2" rc=0
+    shift 2
+    log "schemathesis ($name): up to $FUZZ_EXAMPLES examples per operation, ${budget}s"
+    local -a args=(run "$FUZZ_URL/api/openapi.json"
+        --checks "$ST_CHECKS" --max-examples "$FUZZ_EXAMPLES" --max-time "$budget"
+        --workers 1 --request-timeout 30 --wait-for-schema 30
+        --suppress-health-check all --report junit
+        --report-junit-path "$FUZZ_REPORTS/schemathesis-$name.xml")
+    [ -n "${FUZZ_SEED:-}" ] && args+=(--seed "$FUZZ_SEED")
+    timeout --kill-after=10 "$((budget + 120))" \
+        "$FUZZ_VENV/bin/st" --no-color "$@" "${args[@]}" </dev/null || rc=$?
+    [ "$rc" -eq 0 ] || problems+=("schemathesis ($name) failed (exit $rc)")
+}
+
+# Tracebacks in the server log; the one Odoo's core raises before any addon
+# code when a request has no Host header (KeyError 'HTTP_HOST' in
+# odoo/http.py _get_session_and_dbname) is listed, not counted.
+check_server_log() {
+    local out rc=0
+    out="$("$PYTHON" - "$FUZZ_LOG" "$LOG_START" <<'EOF'
+import re, sys
+path, start = sys.argv[1], int(sys.argv[2])
+with open(path, "rb") as f:
+    f.seek(start)
+    lines = f.read().decode("utf-8", "replace").splitlines()
+entry = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ ")
+known = bad = 0
+i = 0
+while i < len(lines):
+    if lines[i].startswith("Traceback (most recent call last)"):
+        block = [lines[i - 1] if i else ""]
+        i += 1
+        while i < len(lines) and not entry.match(lines[i]):
+            block.append(lines[i])
+            i += 1
+        last = next((l for l in reversed(block) if l.strip()), "")
+        if last == "KeyError: 'HTTP_HOST'" and any("_get_session_and_dbname" in l for l in block):
+            known += 1
+        else:
+            bad += 1
+            print("\n".join(block[:1] + block[-6:]))
+            print("---")
+        continue
+    i += 1
+print(f"log: {bad} traceback(s), {known} known Odoo-core KeyError 'HTTP_HOST' (no Host header)")
+sys.exit(1 if bad else 0)
+EOF
+)" || rc=$?
+    printf '%s\n' "$out"
+    [ "$rc" -eq 0 ] || problems+=("traceback(s) in the server log $FUZZ_LOG")
+    if grep -aqF -- "$KEY" <(tail -c "+$((LOG_START + 1))" "$FUZZ_LOG"); then
+        problems+=("the API key appears in the server log")
+    fi
+}
+
+fuzz_main() {
+    setup_main </dev/null
+    mkdir -p "$FUZZ_REPORTS"
+    [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" = 1 ] || fuzz_venv
+    touch "$FUZZ_LOG"
+    fuzz_ensure_db
+    KEY="$(psql -d "$FUZZ_DB" -tAc \
+        "SELECT value FROM ir_config_parameter WHERE key='wilayah.api.key'")"
+    [ -n "$KEY" ] || die "database $FUZZ_DB has no wilayah.api.key"
+    export WILAYAH_FUZZ_KEY="$KEY"
+    LOG_START="$(stat -c %s "$FUZZ_LOG")"
+    trap fuzz_stop_server EXIT
+    trap 'exit 130' INT TERM
+    fuzz_start_server
+    local before after
+    before="$(fuzz_snapshot)"
+
+    if [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" = 1 ]; then
+        warn "schemathesis skipped (FUZZ_SKIP_SCHEMATHESIS=1)"
+    elif ! curl -sf -o /dev/null --max-time 30 "$FUZZ_URL/api/openapi.json"; then
+        problems+=("$FUZZ_URL/api/openapi.json is not served: schemathesis not run")
+    else
+        ST_CHECKS="not_a_server_error,status_code_conformance,content_type_conformance"
+        ST_CHECKS+=",response_schema_conformance"
+        # The key reaches schemathesis through the environment (a config file
+        # placeholder), never on a command line.
+        local config="$FUZZ_REPORTS/schemathesis-key.toml"
+        printf '[headers]\n"X-API-Key" = "${WILAYAH_FUZZ_KEY}"\n' >"$config"
+        local base="$ST_CHECKS"
+        ST_CHECKS="$base,ignored_auth"
+        schemathesis_run with-key "$FUZZ_TIME" --config-file "$config"
+        ST_CHECKS="$base"
+        schemathesis_run without-key "$FUZZ_TIME_NOKEY"
+    fi
+
+    log "hostile corpus (tools/fuzz_api.py)"
+    KEY="$KEY" "$PYTHON" "$REPO_ROOT/tools/fuzz_api.py" --port "$FUZZ_PORT" \
+        --key-env KEY --db "$FUZZ_DB" --max-seconds 150 </dev/null \
+        || problems+=("hostile corpus: failures (tools/fuzz_api.py)")
+
+    after="$(fuzz_snapshot)"
+    if [ "$before" != "$after" ]; then
+        problems+=("data changed during the fuzz run")
+        printf 'before:\n%s\nafter:\n%s\n' "$before" "$after"
+    fi
+    fuzz_stop_server
+    check_server_log
+
+    if [ "${#problems[@]}" -gt 0 ]; then
+        echo "---- fuzz FAILED (server log $FUZZ_LOG, reports $FUZZ_REPORTS) ----"
+        printf ' - %s\n' "${problems[@]}"
+        return 1
+    fi
+    echo "---- fuzz OK (server log $FUZZ_LOG, reports $FUZZ_REPORTS) ----"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    fuzz_main "$@"
+fi
