@@ -7,3 +7,4 @@ from . import wilayah_data
 from . import wilayah_api_index
 from . import ir_fields_converter
 from . import res_config_settings
+from . import ir_http

@@ -83,13 +83,7 @@ fuzz_start_server() {
         die "port $FUZZ_PORT is already in use: set FUZZ_PORT"
     fi
     log "starting Odoo on 127.0.0.1:$FUZZ_PORT, database $FUZZ_DB, --workers=2"
-    # A launcher file, not `python -c`: with workers, Odoo starts its gevent
-    # process as [sys.executable, sys.argv[0], 'gevent', ...], and sys.argv[0]
-    # "-c" makes that `python -c gevent` (a NameError traceback, respawned
-    # again and again).
-    local launcher="$STATE_DIR/odoo-launcher.py"
-    printf '%s\n' "${ODOO_CMD[2]}" >"$launcher"
-    "$PYTHON" "$launcher" -c "$ODOO_CONF" --database "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" \
+    "${ODOO_CMD[@]}" -c "$ODOO_CONF" --database "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" \
         --workers=2 --max-cron-threads=0 --http-interface 127.0.0.1 \
         --http-port "$FUZZ_PORT" --gevent-port "$((FUZZ_PORT + 1))" \
         --logfile "$FUZZ_LOG" </dev/null >>"$FUZZ_LOG" 2>&1 &

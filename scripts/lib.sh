@@ -184,7 +184,7 @@ EOF
 }
 
 # Odoo launcher: "${ODOO_CMD[@]}" -c "$ODOO_CONF" ...
-ODOO_CMD=("$PYTHON" -c 'import odoo; odoo.cli.main()')
+ODOO_CMD=("$PYTHON" "$REPO_ROOT/scripts/odoo-launcher.py")
 
 # Setup steps usable from other scripts (cheap when already done).
 ensure_state_dir() {
