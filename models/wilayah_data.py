@@ -89,6 +89,97 @@ class WilayahData(models.AbstractModel):
         _logger.info("Wilayah data loaded in %.1f s.", time.perf_counter() - started)
 
     @api.model
+    def _fix_duplicate_codes(self, model):
+        """Give back their own code to units that share one, before matching
+        by code.
+
+        The published module had no unique code, and its own province file
+        imports DI YOGYAKARTA (id ``34``) with code ``33``. For each group of
+        units with the same code, the one with the shipped name (else the
+        oldest) keeps it; each other one takes the code its external ids or
+        its children give it (``__import__.34``; ``3401``, ``3402``... below
+        it), if no unit has that code yet. Any unit left over stays as it is
+        and is reported.
+        """
+        cr = self.env.cr
+        table = SQL.identifier(model._table)
+        cr.execute(
+            SQL(
+                """
+                SELECT t.code,
+                       array_agg(t.id ORDER BY (t.name = s.name) IS TRUE DESC, t.id)
+                  FROM %(table)s t LEFT JOIN wilayah_stage s ON s.code = t.code
+                 GROUP BY t.code HAVING count(*) > 1
+                """,
+                table=table,
+            )
+        )
+        groups = cr.fetchall()
+        if not groups:
+            return
+        length = model._code_length
+        child = next((level for level in LEVELS if level[2] == model._name), None)
+        for code, unit_ids in groups:
+            for unit_id in unit_ids[1:]:
+                candidates = []
+                cr.execute(
+                    "SELECT name FROM ir_model_data WHERE model = %s AND res_id = %s"
+                    " ORDER BY id",
+                    [model._name, unit_id],
+                )
+                for (name,) in cr.fetchall():
+                    name = name.removeprefix(model._xmlid_prefix)
+                    if name.isdigit() and len(name) == length:
+                        candidates.append(name)
+                if child:
+                    cr.execute(
+                        SQL(
+                            "SELECT DISTINCT left(code, %(length)s) FROM %(table)s"
+                            " WHERE %(parent)s = %(id)s",
+                            length=length,
+                            table=SQL.identifier(self.env[child[0]]._table),
+                            parent=SQL.identifier(child[3]),
+                            id=unit_id,
+                        )
+                    )
+                    children_codes = cr.fetchall()
+                    if len(children_codes) == 1:
+                        candidates.append(children_codes[0][0])
+                for candidate in candidates:
+                    if candidate == code:
+                        continue
+                    cr.execute(
+                        SQL("SELECT 1 FROM %s WHERE code = %s", table, candidate)
+                    )
+                    if not cr.rowcount:
+                        cr.execute(
+                            SQL(
+                                "UPDATE %s SET code = %s WHERE id = %s",
+                                table,
+                                candidate,
+                                unit_id,
+                            )
+                        )
+                        _logger.info(
+                            "Wilayah data %s: unit %s had the code %s of another "
+                            "unit, its code is now %s.",
+                            model._name,
+                            unit_id,
+                            code,
+                            candidate,
+                        )
+                        break
+                else:
+                    _logger.warning(
+                        "Wilayah data %s: units %s share the code %s; unit %s "
+                        "could not be given a code of its own: fix it by hand.",
+                        model._name,
+                        unit_ids,
+                        code,
+                        unit_id,
+                    )
+
+    @api.model
     def _sync_level(
         self, model_name, filename, parent_model_name, parent_column, has_postal
     ):
@@ -132,6 +223,7 @@ class WilayahData(models.AbstractModel):
                 )
         buffer.seek(0)
         cr.copy_expert("COPY wilayah_stage FROM STDIN WITH (FORMAT csv)", buffer)
+        self._fix_duplicate_codes(model)
 
         # Values of the target columns, as SQL expressions over the staging row
         # `s` and its parent `p`.
@@ -211,11 +303,13 @@ class WilayahData(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-                SELECT %(module)s, %(prefix)s || t.code, %(model)s, t.id, true
+                SELECT DISTINCT ON (t.code)
+                       %(module)s, %(prefix)s || t.code, %(model)s, t.id, true
                   FROM %(table)s t
                  WHERE NOT EXISTS (
                         SELECT 1 FROM ir_model_data d
                          WHERE d.module = %(module)s AND d.name = %(prefix)s || t.code)
+                 ORDER BY t.code, t.id
                 """,
                 module=MODULE,
                 prefix=prefix,
@@ -233,8 +327,9 @@ class WilayahData(models.AbstractModel):
                    SET res_id = t.id, model = %(model)s, noupdate = true
                   FROM %(table)s t
                  WHERE d.module = %(module)s AND d.name = %(prefix)s || t.code
-                   AND (d.res_id IS DISTINCT FROM t.id OR d.model != %(model)s
-                        OR NOT COALESCE(d.noupdate, false))
+                   AND (d.model != %(model)s OR NOT COALESCE(d.noupdate, false)
+                        OR NOT EXISTS (SELECT 1 FROM %(table)s x
+                                        WHERE x.id = d.res_id AND x.code = t.code))
                 """,
                 module=MODULE,
                 prefix=prefix,

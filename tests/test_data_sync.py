@@ -471,6 +471,12 @@ class TestWilayahDataSync(TransactionCase):
                 """,  # noqa: S608
                 [model],
             )
+        # the published module had no unique code, and its province file
+        # gives DI YOGYAKARTA (id 34) the code 33
+        cr.execute(
+            "ALTER TABLE wilayah_provinsi DROP CONSTRAINT wilayah_provinsi_code_unique"
+        )
+        cr.execute("UPDATE wilayah_provinsi SET code = '33' WHERE code = '34'")
         # the published module's own parameter record (noupdate)
         cr.execute("DELETE FROM ir_config_parameter WHERE key = %s", [API_KEY_PARAM])
         cr.execute(
@@ -490,8 +496,14 @@ class TestWilayahDataSync(TransactionCase):
         self.assertEqual(self.env["wilayah.provinsi"].search_count([]), 34)
 
     def test_drop_in_replacement_of_the_published_module(self):
+        yogyakarta = self.env.ref(f"{MODULE}.provinsi_34")
+        jawa_tengah = self.env.ref(f"{MODULE}.provinsi_33")
         self._make_published_module_state(ADMIN_KEY)
+        self.assertEqual(
+            self._scalar("SELECT count(*) FROM wilayah_provinsi WHERE code = '33'"), 2
+        )
         ids_before = {table: self._ids_by_code(table) for _m, table, *_r in LEVELS}
+        ids_before["wilayah_provinsi"]["33"] = jawa_tengah.id
         imported_xmlids = self._query(
             "SELECT name, res_id FROM ir_model_data WHERE module = '__import__' "
             "AND model LIKE %s ORDER BY name",
@@ -562,6 +574,13 @@ class TestWilayahDataSync(TransactionCase):
             imported_xmlids,
         )
         self.assertEqual(ref("__import__.3204050001"), neglawangi)
+        # the unit that had another's code got its own back, and its children
+        self.assertEqual(ref(f"{MODULE}.provinsi_34"), yogyakarta)
+        self.assertEqual(ref("__import__.34"), yogyakarta)
+        self.assertEqual((yogyakarta.code, yogyakarta.name), ("34", "DI YOGYAKARTA"))
+        self.assertEqual(ref(f"{MODULE}.kota_3471").provinsi_id, yogyakarta)
+        self.assertEqual(ref(f"{MODULE}.provinsi_33"), jawa_tengah)
+        self.assertEqual(jawa_tengah.name, "JAWA TENGAH")
         # the admin's key is untouched
         self.assertEqual(self.params.get_param(API_KEY_PARAM), ADMIN_KEY)
         self.assertEqual(ref(f"{MODULE}.wilayah_api_key_parameter").value, ADMIN_KEY)
@@ -583,6 +602,33 @@ class TestWilayahDataSync(TransactionCase):
             self._sync()
         self.assertIn("up to date", "\n".join(logs.output))
         self.assertEqual(self._snapshot(), before)
+
+    def test_units_sharing_a_code_without_a_way_out(self):
+        """Two villages with one code and nothing telling them apart: the sync
+        completes, reports it, and the external id stays where it was."""
+        neglawangi = self.env.ref(f"{MODULE}.kelurahan_3204050001")
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            "ALTER TABLE wilayah_kelurahan "
+            "DROP CONSTRAINT wilayah_kelurahan_code_unique"
+        )
+        cr.execute(
+            """
+            INSERT INTO wilayah_kelurahan (code, name, kecamatan_id, active)
+            SELECT code, 'NEGLAWANGI LAMA', kecamatan_id, true
+              FROM wilayah_kelurahan WHERE id = %s
+            RETURNING id
+            """,
+            [neglawangi.id],
+        )
+        twin = self.env["wilayah.kelurahan"].browse(cr.fetchone()[0])
+        with self.assertLogs(SYNC_LOGGER, logging.WARNING) as logs:
+            self.WilayahData._sync_bundled_data(force=True)
+        self.assertIn("could not be given a code of its own", "\n".join(logs.output))
+        self.assertEqual(self.env.ref(f"{MODULE}.kelurahan_3204050001"), neglawangi)
+        self.assertEqual(neglawangi.name, "NEGLAWANGI")
+        self.assertTrue(twin.exists())
 
     def test_drop_in_keeps_the_placeholder_key(self):
         self._make_published_module_state(API_KEY_PLACEHOLDER)
