@@ -15,11 +15,10 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..models.wilayah_api_index import ApiError
-from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER
+from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
 
 _logger = logging.getLogger(__name__)
 
-CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
 ALLOWED_METHODS = ("GET", "HEAD")
 CORS_METHODS = "GET, HEAD, OPTIONS"
 CORS_ALLOW_HEADERS = "X-API-Key, If-None-Match, Accept, Content-Type"
@@ -39,12 +38,20 @@ ROUTE_OPTIONS = {
 
 def json_error(status, message, headers=()):
     body = json.dumps(
-        {"status": status, "error": HTTP_STATUS_CODES.get(status, "Error"), "message": message},
+        {
+            "status": status,
+            "error": HTTP_STATUS_CODES.get(status, "Error"),
+            "message": message,
+        },
         ensure_ascii=False,
     )
     return request.make_response(
         body,
-        headers=[("Content-Type", JSON_CONTENT_TYPE), ("Cache-Control", "no-store"), *headers],
+        headers=[
+            ("Content-Type", JSON_CONTENT_TYPE),
+            ("Cache-Control", "no-store"),
+            *headers,
+        ],
         status=status,
     )
 
@@ -103,7 +110,9 @@ class WilayahApiController(http.Controller):
             return self._answer(route, reference)
         except Exception:
             # Never a traceback nor an HTML page: log it here, answer a JSON 500.
-            _logger.exception("Wilayah API: unexpected error on %s", request.httprequest.path)
+            _logger.exception(
+                "Wilayah API: unexpected error on %s", request.httprequest.path
+            )
             return json_error(500, "Unexpected server error; it has been logged.")
 
     def _answer(self, route, reference):
@@ -149,14 +158,17 @@ class WilayahApiController(http.Controller):
 
     def _check_key(self):
         """(status, message) when the request may not be served, else None."""
-        expected = request.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM) or ""
+        expected = (
+            request.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM) or ""
+        )
         expected = expected.strip()
         if not expected or expected == API_KEY_PLACEHOLDER:
             return (
                 503,
                 "The API is closed: no API key is configured. An administrator sets "
-                f"one in Settings > Technical > System Parameters, key '{API_KEY_PARAM}' "
-                "(or Wilayah Indonesia > Configuration > API Settings).",
+                "one in Settings > Technical > System Parameters, key "
+                f"'{API_KEY_PARAM}' (or Wilayah Indonesia > Configuration > "
+                "API Settings).",
             )
         provided = request.httprequest.headers.get("X-API-Key")
         if provided is None:
@@ -175,10 +187,15 @@ class WilayahApiController(http.Controller):
 
     def _accepts_gzip(self):
         accept_encoding = request.httprequest.headers.get("Accept-Encoding")
-        return bool(accept_encoding) and parse_accept_header(accept_encoding)["gzip"] > 0
+        return (
+            bool(accept_encoding) and parse_accept_header(accept_encoding)["gzip"] > 0
+        )
 
     def _allowed_origins(self):
-        value = request.env["ir.config_parameter"].sudo().get_param(CORS_ORIGINS_PARAM) or "*"
+        value = (
+            request.env["ir.config_parameter"].sudo().get_param(CORS_ORIGINS_PARAM)
+            or "*"
+        )
         return set(value.replace(",", " ").split()) or {"*"}
 
     def _cors_headers(self):
@@ -204,7 +221,9 @@ class WilayahApiController(http.Controller):
         headers = [("Allow", CORS_METHODS), ("Cache-Control", "no-store")]
         if request.httprequest.headers.get("Origin"):
             if not cors_headers:
-                return json_error(403, "This origin is not allowed to call the API.", headers)
+                return json_error(
+                    403, "This origin is not allowed to call the API.", headers
+                )
             headers += [
                 *cors_headers,
                 ("Access-Control-Allow-Methods", CORS_METHODS),

@@ -5,11 +5,10 @@ import secrets
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from .wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER
+from .wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
 
 _logger = logging.getLogger(__name__)
 
-CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
 # A browser's Origin header: scheme://host[:port], no path.
 ORIGIN_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]+$")
 

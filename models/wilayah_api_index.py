@@ -29,7 +29,11 @@ TABLES = {
     "kecamatan": "wilayah_kecamatan",
     "kelurahan": "wilayah_kelurahan",
 }
-PARENT_COLUMN = {"kota": "provinsi_id", "kecamatan": "kota_id", "kelurahan": "kecamatan_id"}
+PARENT_COLUMN = {
+    "kota": "provinsi_id",
+    "kecamatan": "kota_id",
+    "kelurahan": "kecamatan_id",
+}
 PARENT_LEVEL = {"kota": "provinsi", "kecamatan": "kota", "kelurahan": "kecamatan"}
 BPS_CODE_LENGTH = {"provinsi": 2, "kota": 4, "kecamatan": 7, "kelurahan": 10}
 # Kemendagri codes are dotted (32.04.31); a province's has no dot, so at that
@@ -145,7 +149,10 @@ class RegionIndex:
             for unit in active:
                 offsets.append(position)
                 position += len(unit.name) + 1
-            self._names[level] = ("\n".join(unit.name.casefold() for unit in active), offsets)
+            self._names[level] = (
+                "\n".join(unit.name.casefold() for unit in active),
+                offsets,
+            )
             if level == "kelurahan":
                 for unit in active:
                     for postal_code in unit.postal_code.split(","):
@@ -166,13 +173,22 @@ class RegionIndex:
             return self.by_kemendagri[level].get(reference, [])
         expected = f"{BPS_CODE_LENGTH[level]} digits"
         if pattern:
-            expected += f" (BPS) or a dotted Kemendagri code such as {_KEMENDAGRI_EXAMPLE[level]}"
-        raise ApiError(400, f"Invalid {LEVEL_LABEL[level]} code '{reference}': expected {expected}.")
+            expected += (
+                " (BPS) or a dotted Kemendagri code such as "
+                f"{_KEMENDAGRI_EXAMPLE[level]}"
+            )
+        raise ApiError(
+            400,
+            f"Invalid {LEVEL_LABEL[level]} code {_quoted(reference)}: "
+            f"expected {expected}.",
+        )
 
     def unit(self, level, reference):
         codes = self.resolve(level, reference)
         if not codes:
-            raise ApiError(404, f"No {LEVEL_LABEL[level]} with code '{reference}'.")
+            raise ApiError(
+                404, f"No {LEVEL_LABEL[level]} with code {_quoted(reference)}."
+            )
         return self.units[level][codes[0]]
 
     def name_matches(self, level, text):
@@ -204,7 +220,9 @@ class RegionIndex:
             if name:
                 needle = name.casefold()
                 units = self.units[level]
-                codes = [code for code in codes if needle in units[code].name.casefold()]
+                codes = [
+                    code for code in codes if needle in units[code].name.casefold()
+                ]
             return codes
         if name:
             return self.name_matches(level, name)
@@ -221,7 +239,11 @@ class RegionIndex:
         if level == "provinsi":
             return {"code": unit.code, "name": unit.name}
         if level == "kota":
-            return {"code": unit.code, "name": unit.name, "province_code": unit.parent_code}
+            return {
+                "code": unit.code,
+                "name": unit.name,
+                "province_code": unit.parent_code,
+            }
         if level == "kecamatan":
             return {"code": unit.code, "name": unit.name, "city_code": unit.parent_code}
         return {
@@ -287,7 +309,9 @@ class RegionIndex:
 
     def _serialize(self, payload, total):
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        gzipped = gzip.compress(body, compresslevel=6) if len(body) >= GZIP_MIN_SIZE else None
+        gzipped = (
+            gzip.compress(body, compresslevel=6) if len(body) >= GZIP_MIN_SIZE else None
+        )
         digest = hashlib.blake2b(body, digest_size=12, key=self.version.encode()[:64])
         return Answer(body, gzipped, f'"{digest.hexdigest()}"', total)
 
@@ -324,10 +348,14 @@ class RegionIndex:
 
     def _answer_kodepos(self, reference, _params):
         if not POSTAL_CODE_RE.match(reference):
-            raise ApiError(400, f"Invalid postal code '{reference}': expected 5 digits.")
+            raise ApiError(
+                400, f"Invalid postal code {_quoted(reference)}: expected 5 digits."
+            )
         codes = self.by_postal_code.get(reference)
         if not codes:
-            raise ApiError(404, f"No kelurahan/desa with postal code '{reference}'.")
+            raise ApiError(
+                404, f"No kelurahan/desa with postal code {_quoted(reference)}."
+            )
         return [self.postal_item(code) for code in codes], len(codes)
 
     def _answer_search(self, _reference, params):
@@ -338,12 +366,19 @@ class RegionIndex:
             )
         _offset, limit = _paging({"limit": params.get("limit")})
         return {
-            level: [self.list_item(level, code) for code in self.name_matches(level, query)[:limit]]
+            level: [
+                self.list_item(level, code)
+                for code in self.name_matches(level, query)[:limit]
+            ]
             for level in LEVELS
         }, None
 
 
-_KEMENDAGRI_EXAMPLE = {"kota": "32.04", "kecamatan": "32.04.31", "kelurahan": "32.04.31.2005"}
+_KEMENDAGRI_EXAMPLE = {
+    "kota": "32.04",
+    "kecamatan": "32.04.31",
+    "kelurahan": "32.04.31.2005",
+}
 
 ROUTE_PARAMS = {
     "provinsi_list": ("name", "limit", "offset"),
@@ -357,6 +392,13 @@ ROUTE_PARAMS = {
     "kodepos": (),
     "search": ("q", "limit"),
 }
+
+
+def _quoted(value, max_length=40):
+    """A client's value, quoted and shortened, to name it in an error message."""
+    if len(value) > max_length:
+        value = value[:max_length] + "..."
+    return f"'{value}'"
 
 
 def _text(value):
@@ -383,9 +425,15 @@ def _paging(params):
         if number is None or not (
             minimum <= number <= MAX_LIMIT if name == "limit" else True
         ):
-            bound = f"from {minimum} to {MAX_LIMIT}" if name == "limit" else f"{minimum} or more"
+            bound = (
+                f"from {minimum} to {MAX_LIMIT}"
+                if name == "limit"
+                else f"{minimum} or more"
+            )
             raise ApiError(
-                400, f"Invalid '{name}' value '{value}': expected a whole number {bound}."
+                400,
+                f"Invalid '{name}' value {_quoted(value)}: "
+                f"expected a whole number {bound}.",
             )
         result.append(number)
     return tuple(result)

@@ -14,6 +14,7 @@ MODULE = "infinys_wilayah_indonesia_api"
 DATA_DIR = f"{MODULE}/data/wilayah"
 API_KEY_PARAM = "wilayah.api.key"
 API_KEY_PLACEHOLDER = "change_this_to_your_secret_api_key"
+CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
 DATA_CHECKSUM_PARAM = "wilayah.data.checksum"
 
 # (model, shipped file, parent model, parent column, has postal codes)

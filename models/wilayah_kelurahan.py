@@ -24,7 +24,9 @@ class WilayahKelurahan(models.Model):
         ondelete="restrict",
     )
     kota_id = fields.Many2one(related="kecamatan_id.kota_id", string="Kota")
-    provinsi_id = fields.Many2one(related="kecamatan_id.kota_id.provinsi_id", string="Provinsi")
+    provinsi_id = fields.Many2one(
+        related="kecamatan_id.kota_id.provinsi_id", string="Provinsi"
+    )
     postal_code = fields.Char(
         string="Kode Pos",
         help="Postal code(s) of the village; several are separated by commas.",
@@ -35,7 +37,9 @@ class WilayahKelurahan(models.Model):
         """'23898, 23895' -> '23895,23898' (sorted, no blanks, no repeats)."""
         if not value:
             return value
-        return ",".join(sorted({part.strip() for part in str(value).split(",") if part.strip()}))
+        return ",".join(
+            sorted({part.strip() for part in str(value).split(",") if part.strip()})
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -46,7 +50,9 @@ class WilayahKelurahan(models.Model):
 
     def write(self, vals):
         if "postal_code" in vals:
-            vals = dict(vals, postal_code=self._normalize_postal_code(vals["postal_code"]))
+            vals = dict(
+                vals, postal_code=self._normalize_postal_code(vals["postal_code"])
+            )
         return super().write(vals)
 
     @api.constrains("postal_code")

@@ -44,11 +44,15 @@ class WilayahUnitMixin(models.AbstractModel):
                 f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
             )
 
-    @api.constrains(lambda self: ["code", self._parent_field] if self._parent_field else ["code"])
+    @api.constrains(
+        lambda self: ["code", self._parent_field] if self._parent_field else ["code"]
+    )
     def _check_code(self):
         for unit in self:
             code = unit.code or ""
-            if not (code.isascii() and code.isdigit() and len(code) == self._code_length):
+            if not (
+                code.isascii() and code.isdigit() and len(code) == self._code_length
+            ):
                 raise ValidationError(
                     _(
                         "%(field)s '%(code)s' must be exactly %(length)s digits.",

@@ -4,11 +4,10 @@ from urllib.parse import urlencode
 
 from odoo.tests import HttpCase
 
-from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER
+from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
 
 KEY = "wla-test-key-6f1d2c9a0b8e4f7a9c3d5e1b2a4c6d8e"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
 ERROR_KEYS = {"status", "error", "message"}
 
 __all__ = [

@@ -324,9 +324,7 @@ class TestWilayahApiErrors(WilayahApiCase):
     def test_parameter_named_self(self):
         # Odoo passes query parameters as keyword arguments to the route method:
         # "self" must not collide with the method's own argument (a 500 page).
-        self.assertEqual(
-            self.get_json("/api/provinsi/32?self=1")["name"], "JAWA BARAT"
-        )
+        self.assertEqual(self.get_json("/api/provinsi/32?self=1")["name"], "JAWA BARAT")
         self.assertEqual(len(self.get_json("/api/provinsi?self=x&name=jawa")), 3)
         self.get_error("/api/nowhere?self=1", 404)
         self.get_error("/api/kodepos/123?self=1", 400)
