@@ -20,6 +20,7 @@
         "views/wilayah_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": True,
 }

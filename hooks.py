@@ -1,5 +1,7 @@
 import logging
 
+from odoo.tools import SQL
+
 _logger = logging.getLogger(__name__)
 
 
@@ -15,3 +17,16 @@ def pre_init_hook(env):
         env.registry.has_trigram = True
     except Exception:  # pylint: disable=broad-except
         _logger.warning("pg_trgm is not available: name searches use plain indexes.")
+
+
+def uninstall_hook(env):
+    """Drop the 92k regions with SQL, as product_unspsc does: the ORM would
+    unlink them one external id at a time."""
+    for table, model in (
+        ("wilayah_kelurahan", "wilayah.kelurahan"),
+        ("wilayah_kecamatan", "wilayah.kecamatan"),
+        ("wilayah_kota", "wilayah.kota"),
+        ("wilayah_provinsi", "wilayah.provinsi"),
+    ):
+        env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
+        env.cr.execute("DELETE FROM ir_model_data WHERE model = %s", [model])
