@@ -424,13 +424,19 @@ def progress(round_number, rounds, run_number, total_runs, label):
 
 
 def measure(args, key, routes, pids):
-    """wrk runs: every route once per round, /web/health between them."""
+    """wrk runs: every route once per round, /web/health between them.
+
+    Each round starts the list at another place, so that no route always
+    runs in the same slot (e.g. right after /web/health).
+    """
     results = {label: [] for label, *_ in routes}
     results[HEALTH] = []
     total_runs = args.rounds * (len(routes) + 1 + (len(routes) - 1) // HEALTH_EVERY)
     run_number = 0
     for round_number in range(args.rounds):
-        for position, (label, path, extra, *_rest) in enumerate(routes):
+        shift = round_number * len(routes) // max(args.rounds, 1)
+        ordered = routes[shift:] + routes[:shift]
+        for position, (label, path, extra, *_rest) in enumerate(ordered):
             if position % HEALTH_EVERY == 0:
                 run_number += 1
                 progress(round_number, args.rounds, run_number, total_runs, HEALTH)
