@@ -25,6 +25,11 @@ CORS_ALLOW_HEADERS = "X-API-Key, If-None-Match, Accept, Content-Type"
 CORS_EXPOSE_HEADERS = "ETag, X-Total-Count"
 CORS_MAX_AGE = "86400"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+NO_DATABASE_MESSAGE = (
+    "The region database is not available right now (the database server is "
+    "unreachable, or Odoo serves several databases and none is selected: run it "
+    "with --db-filter). Try again shortly."
+)
 
 ROUTE_OPTIONS = {
     "type": "http",
@@ -118,6 +123,11 @@ class WilayahApiController(http.Controller):
     def _answer(self, route, reference):
         httprequest = request.httprequest
         method = httprequest.method
+        if not request.db:
+            # Served without a database (only when the addon is a server-wide
+            # module): PostgreSQL is unreachable, or Odoo cannot tell which of
+            # several databases to use. Not a 404: the regions still exist.
+            return json_error(503, NO_DATABASE_MESSAGE, [("Retry-After", "5")])
         cors_headers = self._cors_headers()
         if method == "OPTIONS":
             return self._preflight(cors_headers)

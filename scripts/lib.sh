@@ -198,6 +198,9 @@ ensure_state_dir() {
 addons_path = $addons
 data_dir = $STATE_DIR/data
 without_demo = all
+; server-wide, so that /api/* answers a JSON 503 (not an HTML 404) while the
+; database is unreachable
+server_wide_modules = base,web,$ADDON_NAME
 list_db = False
 proxy_mode = False
 max_cron_threads = 1
