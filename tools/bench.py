@@ -32,6 +32,8 @@ MEMORY_RATIO_MAX = 1.5
 HEALTH = "/web/health"
 FULL_GZIP = "/api/kelurahan (gzip)"
 GZIP = {"Accept-Encoding": "gzip"}
+WRONG_KEY = "/api/kelurahan/3204050001 wrong key (401)"
+RIGHT_KEY = "/api/kelurahan/3204050001"
 
 # (label, path, extra headers, min ratio to /web/health, note)
 ROUTES = [
@@ -66,6 +68,9 @@ ROUTES = [
     ("/api/search?q=sari", "/api/search?q=sari", {}, 0.7, "search"),
     (FULL_GZIP, "/api/kelurahan", GZIP, 0.05, "full list"),
     ("/api/kelurahan If-None-Match (304)", "/api/kelurahan", "etag", 0.8, "304"),
+    # Same route with a wrong key of the right length: it must cost what the
+    # right key costs (no timing hint about the key).
+    (WRONG_KEY, "/api/kelurahan/3204050001", "wrong-key", None, "401"),
 ]
 # /web/health is measured before the routes and after every HEALTH_EVERY of them.
 HEALTH_EVERY = 5
@@ -179,8 +184,10 @@ def run_wrk(url, headers, duration, key, pids=()):
         "--latency",
     ]
     for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
+        if name != "X-API-Key":  # sent by the script, from the environment
+            command += ["-H", f"{name}: {value}"]
     command.append(url)
+    key = headers.get("X-API-Key", key)  # the wrong-key case
     ticks_before = [cpu_ticks(pid) for pid in pids]
     done = subprocess.run(
         command,
@@ -461,8 +468,8 @@ def route_checks(label, target, ratio, size, status, runs):
     if label == FULL_GZIP:
         target_text += f", <= {MAX_BYTES_FULL_GZIP / 1e6:.1f} MB"
         checks.append(size <= MAX_BYTES_FULL_GZIP)
-    expected = 304 if "304" in label else 200
-    bad_answers = sum(run["non2xx"] for run in runs)
+    expected = 304 if "304" in label else 401 if "401" in label else 200
+    bad_answers = 0 if expected == 401 else sum(run["non2xx"] for run in runs)
     if status != expected or bad_answers:
         checks.append(False)
         notes.append(
@@ -547,7 +554,15 @@ def main():
         sys.exit(f"GET /api/kelurahan answered {status} without an ETag: wrong key?")
     etag = {"If-None-Match": headers["ETag"]}
     routes = [
-        (label, path, etag if extra == "etag" else extra, target, note)
+        (
+            label,
+            path,
+            {"etag": etag, "wrong-key": {"X-API-Key": "x" * len(key)}}.get(extra, extra)
+            if isinstance(extra, str)
+            else extra,
+            target,
+            note,
+        )
         for label, path, extra, target, note in ROUTES
     ]
     rows = [(HEALTH, HEALTH, {}, None, "floor"), *routes]
@@ -568,6 +583,13 @@ def main():
     print(f"- measurement: {time.monotonic() - started:.0f} s")
     print()
     missed = print_table(rows, results, sizes, counts, statuses)
+    right = median(run["rps"] for run in results[RIGHT_KEY])
+    wrong = median(run["rps"] for run in results[WRONG_KEY])
+    if right and wrong:
+        print(
+            f"- wrong key vs right key on {RIGHT_KEY}: {wrong:.0f} vs {right:.0f} "
+            f"req/s ({wrong / right:.2f}x): a wrong key costs what a right one costs."
+        )
 
     memory_ok = True
     if args.server_pid:
