@@ -4,11 +4,9 @@
     "kecamatan, kelurahan/desa, postal codes) over a REST API guarded by an API key",
     "version": "18.0.1.0.0",
     "category": "Localization",
-    "website": "https://github.com/infinys/infinys_wilayah_indonesia_api",
     "author": "Infinys",
     "license": "LGPL-3",
     "depends": ["base", "web"],
-    "external_dependencies": {"python": []},
     "data": [
         "security/ir.model.access.csv",
         "data/wilayah_data.xml",
