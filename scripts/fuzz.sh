@@ -19,6 +19,8 @@
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 FUZZ_DB="${FUZZ_DB:-wilayah_fuzz}"
 FUZZ_PORT="${FUZZ_PORT:-8469}"
@@ -31,7 +33,6 @@ FUZZ_VENV="$STATE_DIR/fuzz-venv"
 FUZZ_URL="http://127.0.0.1:$FUZZ_PORT"
 FUZZ_LOG="$LOG_DIR/fuzz-$FUZZ_DB.log"
 FUZZ_REPORTS="$STATE_DIR/fuzz-reports"
-FUZZ_SERVER_PID=
 problems=()
 
 # ------------------------------------------------------------- schemathesis
@@ -51,65 +52,6 @@ fuzz_venv() {
 }
 
 # ------------------------------------------------------------ database/server
-fuzz_addon_state() {
-    psql -d "$FUZZ_DB" -tAc \
-        "SELECT state FROM ir_module_module WHERE name='$ADDON_NAME'" 2>/dev/null || true
-}
-
-# Install the addon when missing; upgrade it when its files changed (same hash
-# file convention as run.sh).
-fuzz_ensure_db() {
-    local hash_file="$STATE_DIR/addon-hash.$FUZZ_DB" hash_now
-    local -a common=(-c "$ODOO_CONF" -d "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" --no-http
-        --max-cron-threads 0 --stop-after-init)
-    hash_now="$(addon_hash)"
-    if ! db_exists "$FUZZ_DB" || [ "$(fuzz_addon_state)" != installed ]; then
-        log "installing $ADDON_NAME into database $FUZZ_DB (log: $FUZZ_LOG)"
-        "${ODOO_CMD[@]}" "${common[@]}" -i "$ADDON_NAME" --without-demo=all \
-            >>"$FUZZ_LOG" 2>&1 </dev/null || true
-        [ "$(fuzz_addon_state)" = installed ] || die "install failed, see $FUZZ_LOG"
-        echo "$hash_now" >"$hash_file"
-    elif [ "$(cat "$hash_file" 2>/dev/null || true)" != "$hash_now" ]; then
-        log "addon files changed: upgrading $ADDON_NAME in $FUZZ_DB (log: $FUZZ_LOG)"
-        "${ODOO_CMD[@]}" "${common[@]}" -u "$ADDON_NAME" >>"$FUZZ_LOG" 2>&1 </dev/null \
-            || die "upgrade failed, see $FUZZ_LOG"
-        echo "$hash_now" >"$hash_file"
-    fi
-}
-
-fuzz_start_server() {
-    local i
-    if curl -s -o /dev/null --max-time 2 "$FUZZ_URL/web/health"; then
-        die "port $FUZZ_PORT is already in use: set FUZZ_PORT"
-    fi
-    log "starting Odoo on 127.0.0.1:$FUZZ_PORT, database $FUZZ_DB, --workers=2"
-    "${ODOO_CMD[@]}" -c "$ODOO_CONF" --database "$FUZZ_DB" --db-filter "^$FUZZ_DB\$" \
-        --workers=2 --max-cron-threads=0 --http-interface 127.0.0.1 \
-        --http-port "$FUZZ_PORT" --gevent-port "$((FUZZ_PORT + 1))" \
-        --logfile "$FUZZ_LOG" </dev/null >>"$FUZZ_LOG" 2>&1 &
-    FUZZ_SERVER_PID=$!
-    for i in $(seq 1 120); do
-        kill -0 "$FUZZ_SERVER_PID" 2>/dev/null || die "Odoo exited at start, see $FUZZ_LOG"
-        curl -sf -o /dev/null --max-time 2 "$FUZZ_URL/web/health" && return 0
-        sleep 1
-    done
-    die "Odoo did not answer /web/health within 120 s, see $FUZZ_LOG"
-}
-
-fuzz_stop_server() {
-    local pid="$FUZZ_SERVER_PID" i
-    [ -n "$pid" ] || return 0
-    FUZZ_SERVER_PID=
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.5
-    done
-    warn "Odoo ($pid) still running after 15 s: killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
 # Counts, last ids and write dates of the region tables and the API parameters.
 fuzz_snapshot() {
     local t sql=""
@@ -184,15 +126,14 @@ fuzz_main() {
     mkdir -p "$FUZZ_REPORTS"
     [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" = 1 ] || fuzz_venv
     touch "$FUZZ_LOG"
-    fuzz_ensure_db
-    KEY="$(psql -d "$FUZZ_DB" -tAc \
-        "SELECT value FROM ir_config_parameter WHERE key='wilayah.api.key'")"
+    ensure_addon_db "$FUZZ_DB" "$FUZZ_LOG"
+    KEY="$(read_api_key "$FUZZ_DB")"
     [ -n "$KEY" ] || die "database $FUZZ_DB has no wilayah.api.key"
     export WILAYAH_FUZZ_KEY="$KEY"
     LOG_START="$(stat -c %s "$FUZZ_LOG")"
-    trap fuzz_stop_server EXIT
+    trap stop_server EXIT
     trap 'exit 130' INT TERM
-    fuzz_start_server
+    start_server "$FUZZ_DB" "$FUZZ_PORT" "$FUZZ_LOG"
     local before after
     before="$(fuzz_snapshot)"
 
@@ -224,7 +165,7 @@ fuzz_main() {
         problems+=("data changed during the fuzz run")
         printf 'before:\n%s\nafter:\n%s\n' "$before" "$after"
     fi
-    fuzz_stop_server
+    stop_server
     check_server_log
 
     if [ "${#problems[@]}" -gt 0 ]; then

@@ -6,6 +6,8 @@
 set -euo pipefail
 # shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 DB="${DB:-wilayah}"
 PORT="${PORT:-8069}"
@@ -13,29 +15,9 @@ WORKERS="${WORKERS:-0}"
 
 setup_main
 RUN_LOG="$LOG_DIR/odoo-$DB.log"
-HASH_FILE="$STATE_DIR/addon-hash.$DB"
 COMMON=(-c "$ODOO_CONF" -d "$DB" --db-filter "^$DB\$")
 
-addon_state() {
-    psql -d "$DB" -tAc \
-        "SELECT state FROM ir_module_module WHERE name='$ADDON_NAME'" 2>/dev/null || true
-}
-
-hash_now="$(addon_hash)"
-if ! db_exists "$DB" || [ "$(addon_state)" != installed ]; then
-    log "installing $ADDON_NAME into database $DB (log: $RUN_LOG)"
-    "${ODOO_CMD[@]}" "${COMMON[@]}" -i "$ADDON_NAME" --without-demo=all \
-        --stop-after-init --no-http 2>&1 | tee -a "$RUN_LOG"
-    [ "$(addon_state)" = installed ] || die "install of $ADDON_NAME failed, see $RUN_LOG"
-    echo "$hash_now" >"$HASH_FILE"
-elif [ "$(cat "$HASH_FILE" 2>/dev/null || true)" != "$hash_now" ]; then
-    log "addon code changed: upgrading $ADDON_NAME in $DB (log: $RUN_LOG)"
-    "${ODOO_CMD[@]}" "${COMMON[@]}" -u "$ADDON_NAME" \
-        --stop-after-init --no-http 2>&1 | tee -a "$RUN_LOG"
-    echo "$hash_now" >"$HASH_FILE"
-else
-    log "addon unchanged since last run: no upgrade"
-fi
+ensure_addon_db "$DB" "$RUN_LOG" --verbose
 
 cat <<EOF
 

@@ -14,8 +14,10 @@
 # SOAK_PG_CLUSTER=main restarts the main cluster instead: only on a machine
 # nobody else is using.
 set -euo pipefail
-# shellcheck source=scripts/bench.sh
-source "$(dirname "${BASH_SOURCE[0]}")/bench.sh"
+# shellcheck source=scripts/setup.sh
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+# shellcheck source=scripts/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 SOAK_DB="${SOAK_DB:-wilayah_soak}"
 SOAK_PORT="${SOAK_PORT:-8379}"
@@ -56,7 +58,7 @@ soak_prepare_cluster() {
 }
 
 soak_cleanup() {
-    bench_stop_server
+    stop_server
     if [ -n "$SOAK_STARTED_CLUSTER" ]; then
         log "stopping PostgreSQL cluster $SOAK_STARTED_CLUSTER/$SOAK_PG_CLUSTER (started by the soak)"
         as_root pg_ctlcluster "$SOAK_STARTED_CLUSTER" "$SOAK_PG_CLUSTER" stop || true
@@ -71,14 +73,14 @@ soak_main() {
     soak_prepare_cluster
     local logfile="$LOG_DIR/soak-$SOAK_DB.log"
     : >"$logfile"
-    bench_ensure_db "$SOAK_DB" "$logfile"
-    KEY="$(bench_read_key "$SOAK_DB")"
+    ensure_addon_db "$SOAK_DB" "$logfile"
+    KEY="$(read_api_key "$SOAK_DB")"
     [ -n "$KEY" ] || die "database $SOAK_DB has no wilayah.api.key"
-    bench_start_server "$SOAK_DB" "$SOAK_PORT" "$logfile"
+    start_server "$SOAK_DB" "$SOAK_PORT" "$logfile"
     local rc=0 restart="pg_ctlcluster $SOAK_PG_VERSION $SOAK_PG_CLUSTER restart"
     [ "$(id -u)" -eq 0 ] || restart="sudo $restart"
     KEY="$KEY" "$PYTHON" "$REPO_ROOT/tools/soak.py" --url "http://127.0.0.1:$SOAK_PORT" \
-        --key-env KEY --server-pid "$BENCH_SERVER_PID" --server-log "$logfile" \
+        --key-env KEY --server-pid "$SERVER_PID" --server-log "$logfile" \
         --duration "${SOAK_DURATION:-60}" --connections "${SOAK_CONNECTIONS:-64}" \
         --pg-restart "$restart" \
         --pg-label "PostgreSQL $SOAK_PG_VERSION/$SOAK_PG_CLUSTER, port $PGPORT" || rc=$?
