@@ -18,12 +18,16 @@ RUN_LOG="$LOG_DIR/odoo-$DB.log"
 COMMON=(-c "$ODOO_CONF" -d "$DB" --db-filter "^$DB\$")
 
 ensure_addon_db "$DB" "$RUN_LOG" --verbose
+KEY_CMD="make -s key"
+[ "$DB" = wilayah ] || KEY_CMD+=" DB=$DB"
 
 cat <<EOF
 
   Odoo 18 serving database '$DB' on http://localhost:$PORT
-  API key:      make -s key        (system parameter wilayah.api.key)
-  Example:      curl -H "X-API-Key: \$(make -s key)" http://localhost:$PORT/api/provinsi
+  API key:      $KEY_CMD        (system parameter wilayah.api.key; admins also see it
+                in Wilayah Indonesia > Configuration > API Settings)
+  Example:      curl -H "X-API-Key: \$($KEY_CMD)" http://localhost:$PORT/api/provinsi/32
+  Docs:         http://localhost:$PORT/api/docs
   Health:       curl http://localhost:$PORT/web/health
   Log (copy):   $RUN_LOG
   Stop with Ctrl-C.
