@@ -141,7 +141,9 @@ class WilayahApiController(http.Controller):
         if denied:
             return json_error(*denied, cors_headers)
         if route is None:
-            return json_error(404, f"No API route {httprequest.path}.", cors_headers)
+            path = httprequest.path
+            path = path if len(path) <= 80 else path[:80] + "..."
+            return json_error(404, f"No API route {path}.", cors_headers)
 
         index = request.env["wilayah.api.index"].sudo()._get_index()
         try:
