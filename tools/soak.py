@@ -25,6 +25,8 @@ import threading
 import time
 import urllib.parse
 
+from bench import parse_seconds, worker_pids  # tools/bench.py, beside this file
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "soak_mixed.lua")
 THREADS = 2
@@ -32,7 +34,6 @@ RECOVERY_TARGET = 5.0
 PHASE2_BEFORE = 5.0  # seconds of traffic before the restart
 PHASE2_AFTER = 20.0  # seconds of traffic after the restart completed
 PHASE2_CLIENTS = 8
-UNIT_SECONDS = {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def check_code(code):
@@ -85,25 +86,6 @@ def parse_args():
     return parser.parse_args()
 
 
-def worker_pids(server_pid):
-    done = subprocess.run(
-        ["ps", "--ppid", str(server_pid), "-o", "pid="],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    pids = set()
-    for token in done.stdout.split():
-        try:
-            with open(f"/proc/{token}/cmdline", "rb") as cmdline:
-                if b"gevent" in cmdline.read().split(b"\0"):
-                    continue
-        except OSError:
-            continue
-        pids.add(int(token))
-    return pids
-
-
 def log_size(path):
     try:
         return os.path.getsize(path)
@@ -133,11 +115,6 @@ LOG_LEVEL = re.compile(r"^\S+ \S+ \d+ (ERROR|CRITICAL|WARNING) ", re.M)
 
 def worker_events(text):
     return {name: len(pattern.findall(text)) for name, pattern in WORKER_EVENTS.items()}
-
-
-def parse_seconds(text):
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text.strip())
-    return float(match[1]) * UNIT_SECONDS[match[2]] if match else None
 
 
 def fmt_ms(seconds):
@@ -193,7 +170,7 @@ def health_reference(args, key, seconds=10):
 
 
 def phase1(args, key):
-    pids_before = worker_pids(args.server_pid)
+    pids_before = set(worker_pids(args.server_pid))
     offset = log_size(args.server_log)
     overflows = listen_overflows()
     command = [
@@ -219,7 +196,7 @@ def phase1(args, key):
     out = done.stdout
     overflows_after = listen_overflows()
     time.sleep(1)
-    pids_after = worker_pids(args.server_pid)
+    pids_after = set(worker_pids(args.server_pid))
     events = worker_events(log_since(args.server_log, offset))
     result = {"ok": True, "lines": []}
     requests = re.search(r"(\d+) requests in ([\d.]+\w+), (\S+) read", out)
@@ -350,7 +327,7 @@ class Recorder:
 def phase2(args, key):
     recorder = Recorder(args.url, key)
     offset = log_size(args.server_log)
-    pids_before = worker_pids(args.server_pid)
+    pids_before = set(worker_pids(args.server_pid))
     threads = [
         threading.Thread(target=recorder.loop, args=(n,), daemon=True)
         for n in range(PHASE2_CLIENTS)
@@ -373,7 +350,7 @@ def phase2(args, key):
     recorder.stop.set()
     for thread in threads:
         thread.join(15)
-    pids_after = worker_pids(args.server_pid)
+    pids_after = set(worker_pids(args.server_pid))
     log_text = log_since(args.server_log, offset)
     records = sorted(recorder.records)
 
