@@ -24,8 +24,7 @@ lint:
 	@bash scripts/lint.sh
 
 bench soak fuzz:
-	@if [ -f scripts/$@.sh ]; then bash scripts/$@.sh; \
-	else echo "scripts/$@.sh does not exist yet: nothing to do" >&2; fi
+	@bash scripts/$@.sh
 
 docs-check:
 	@bash scripts/check_docs.sh

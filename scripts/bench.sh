@@ -9,9 +9,6 @@
 #
 # Starts its own Odoo (installing the addon into $BENCH_DB when missing,
 # upgrading it when the addon's files changed) and stops it at exit.
-set -euo pipefail
-# shellcheck source=scripts/setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
@@ -26,16 +23,8 @@ bench_main() {
         esac
         odoo_resolve
     else
-        setup_main </dev/null
         local db="${BENCH_DB:-wilayah_bench}" port="${BENCH_PORT:-8369}"
-        local logfile="$LOG_DIR/bench-$db.log"
-        : >"$logfile"
-        ensure_addon_db "$db" "$logfile"
-        KEY="$(read_api_key "$db")"
-        [ -n "$KEY" ] || die "database $db has no wilayah.api.key"
-        trap stop_server EXIT
-        trap 'exit 130' INT TERM
-        start_server "$db" "$port" "$logfile"
+        serve_addon "$db" "$port" "$LOG_DIR/bench-$db.log"
         URL="http://127.0.0.1:$port"
         server_pid="$SERVER_PID"
     fi

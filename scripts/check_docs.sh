@@ -9,13 +9,11 @@
 #   KEY=<api key>              default: the key of database $DB (scripts/key.sh)
 #   SHOT=/tmp/wilayah-docs.png where the screenshot goes
 #   DOCS_VALIDATE=0            skip the OpenAPI validation (no PyPI access)
-set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 URL="${URL:-http://localhost:${PORT:-8069}}"
 SHOT="${SHOT:-/tmp/wilayah-docs.png}"
-OPENAPI_SPEC_VALIDATOR_VERSION="${OPENAPI_SPEC_VALIDATOR_VERSION:-0.7.1}"
 
 apt_ensure chromium chromium-driver python3-selenium
 if [ -z "${KEY:-}" ]; then
@@ -29,26 +27,12 @@ fi
 
 rc=0
 if [ "${DOCS_VALIDATE:-1}" = 1 ]; then
-    venv="$STATE_DIR/docs-venv"
-    want="openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION"
-    if [ ! -x "$venv/bin/openapi-spec-validator" ] ||
-        [ "$(cat "$venv/.installed" 2>/dev/null || true)" != "$want" ]; then
-        log "installing $want into $venv"
-        rm -rf "$venv"
-        mkdir -p "$STATE_DIR"
-        "$PYTHON" -m venv "$venv" 2>/dev/null || {
-            apt_ensure python3-venv
-            rm -rf "$venv"
-            "$PYTHON" -m venv "$venv"
-        }
-        "$venv/bin/python" -m pip install -q --disable-pip-version-check "$want"
-        echo "$want" >"$venv/.installed"
-    fi
+    validator="$(openapi_validator)"
     doc="$(mktemp --suffix=.json)"
-    trap 'rm -f "$doc"' EXIT
+    on_exit rm -f "$doc"
     curl -fsS -o "$doc" "$URL/api/openapi.json"
     log "openapi-spec-validator $URL/api/openapi.json"
-    "$venv/bin/openapi-spec-validator" --schema 3.1.0 "$doc" || rc=1
+    "$validator" --schema 3.1.0 "$doc" || rc=1
 fi
 
 log "browser check of $URL/api/docs (screenshot: $SHOT)"

@@ -6,7 +6,8 @@
 #   2. tools/fuzz_api.py: a corpus of hostile raw requests (SQL fragments,
 #      % _ \, NUL bytes, invalid UTF-8 in path and query, 10,000-character
 #      values, repeated parameters, huge and non-ASCII headers, every method);
-#   3. the server log: no traceback, never the key; the data is unchanged.
+#   3. the server log: no traceback, never the key; the data is unchanged
+#      (db_fingerprint before and after both runs).
 # Exit status non-zero on any failure.
 #
 #   FUZZ_DB=wilayah_fuzz FUZZ_PORT=8469   database (installed when missing,
@@ -14,11 +15,8 @@
 #   FUZZ_EXAMPLES=50                      schemathesis examples per operation
 #   FUZZ_TIME=100 FUZZ_TIME_NOKEY=40      schemathesis time budgets (seconds)
 #   FUZZ_SEED=<n>                         reproduce a schemathesis run
-#   SCHEMATHESIS_VERSION=4.32.5  FUZZ_PYTHON=python3 (for the venv)
+#   SCHEMATHESIS_VERSION=4.32.5           (a venv in the state dir, see tool_venv)
 #   FUZZ_SKIP_SCHEMATHESIS=1              only the hostile corpus
-set -euo pipefail
-# shellcheck source=scripts/setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
@@ -28,40 +26,10 @@ FUZZ_EXAMPLES="${FUZZ_EXAMPLES:-50}"
 FUZZ_TIME="${FUZZ_TIME:-100}"
 FUZZ_TIME_NOKEY="${FUZZ_TIME_NOKEY:-40}"
 SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
-FUZZ_PYTHON="${FUZZ_PYTHON:-python3}"
-FUZZ_VENV="$STATE_DIR/fuzz-venv"
 FUZZ_URL="http://127.0.0.1:$FUZZ_PORT"
 FUZZ_LOG="$LOG_DIR/fuzz-$FUZZ_DB.log"
 FUZZ_REPORTS="$STATE_DIR/fuzz-reports"
 problems=()
-
-# ------------------------------------------------------------- schemathesis
-fuzz_venv() {
-    local want="schemathesis==$SCHEMATHESIS_VERSION" stamp="$FUZZ_VENV/.installed"
-    [ "$(cat "$stamp" 2>/dev/null || true)" = "$want" ] && return 0
-    command -v "$FUZZ_PYTHON" >/dev/null 2>&1 || FUZZ_PYTHON="$PYTHON"
-    log "installing $want into $FUZZ_VENV"
-    rm -rf "$FUZZ_VENV"
-    if ! "$FUZZ_PYTHON" -m venv "$FUZZ_VENV" >/dev/null 2>&1; then
-        rm -rf "$FUZZ_VENV"
-        apt_ensure python3-venv # Debian/Ubuntu ship venv/ensurepip apart
-        "$FUZZ_PYTHON" -m venv "$FUZZ_VENV"
-    fi
-    "$FUZZ_VENV/bin/python" -m pip install -q --disable-pip-version-check "$want"
-    echo "$want" >"$stamp"
-}
-
-# ------------------------------------------------------------ database/server
-# Counts, last ids and write dates of the region tables and the API parameters.
-fuzz_snapshot() {
-    local t sql=""
-    for t in wilayah_provinsi wilayah_kota wilayah_kecamatan wilayah_kelurahan; do
-        sql+="SELECT '$t', count(*), max(id), max(write_date)::text FROM $t UNION ALL "
-    done
-    sql+="SELECT 'params', count(*), max(id), md5(string_agg(key || value, ',' ORDER BY key))"
-    sql+=" FROM ir_config_parameter WHERE key LIKE 'wilayah.%'"
-    psql -X -d "$FUZZ_DB" -tAc "$sql"
-}
 
 # ---------------------------------------------------------------- the runs
 # schemathesis_run NAME TIME [--config-file FILE]: one `st run`, reports kept.
@@ -76,7 +44,7 @@ schemathesis_run() {
         --report-junit-path "$FUZZ_REPORTS/schemathesis-$name.xml")
     [ -n "${FUZZ_SEED:-}" ] && args+=(--seed "$FUZZ_SEED")
     timeout --kill-after=10 "$((budget + 120))" \
-        "$FUZZ_VENV/bin/st" --no-color "$@" "${args[@]}" </dev/null || rc=$?
+        "$ST_VENV/bin/st" --no-color "$@" "${args[@]}" </dev/null || rc=$?
     [ "$rc" -eq 0 ] || problems+=("schemathesis ($name) failed (exit $rc)")
 }
 
@@ -85,7 +53,7 @@ schemathesis_run() {
 # odoo/http.py _get_session_and_dbname) is listed, not counted.
 check_server_log() {
     local out rc=0
-    out="$("$PYTHON" - "$FUZZ_LOG" "$LOG_START" <<'EOF'
+    out="$("$PYTHON" - "$FUZZ_LOG" "$SERVER_LOG_START" <<'EOF'
 import re, sys
 path, start = sys.argv[1], int(sys.argv[2])
 with open(path, "rb") as f:
@@ -116,26 +84,20 @@ EOF
 )" || rc=$?
     printf '%s\n' "$out"
     [ "$rc" -eq 0 ] || problems+=("traceback(s) in the server log $FUZZ_LOG")
-    if grep -aqF -- "$KEY" <(tail -c "+$((LOG_START + 1))" "$FUZZ_LOG"); then
+    if grep -aqF -- "$KEY" <(tail -c "+$((SERVER_LOG_START + 1))" "$FUZZ_LOG"); then
         problems+=("the API key appears in the server log")
     fi
 }
 
 fuzz_main() {
-    setup_main </dev/null
     mkdir -p "$FUZZ_REPORTS"
-    [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" = 1 ] || fuzz_venv
-    touch "$FUZZ_LOG"
-    ensure_addon_db "$FUZZ_DB" "$FUZZ_LOG"
-    KEY="$(read_api_key "$FUZZ_DB")"
-    [ -n "$KEY" ] || die "database $FUZZ_DB has no wilayah.api.key"
+    if [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" != 1 ]; then
+        ST_VENV="$(tool_venv schemathesis "schemathesis==$SCHEMATHESIS_VERSION")"
+    fi
+    serve_addon "$FUZZ_DB" "$FUZZ_PORT" "$FUZZ_LOG"
     export WILAYAH_FUZZ_KEY="$KEY"
-    LOG_START="$(stat -c %s "$FUZZ_LOG")"
-    trap stop_server EXIT
-    trap 'exit 130' INT TERM
-    start_server "$FUZZ_DB" "$FUZZ_PORT" "$FUZZ_LOG"
     local before after
-    before="$(fuzz_snapshot)"
+    before="$(db_fingerprint "$FUZZ_DB")"
 
     if [ "${FUZZ_SKIP_SCHEMATHESIS:-0}" = 1 ]; then
         warn "schemathesis skipped (FUZZ_SKIP_SCHEMATHESIS=1)"
@@ -147,6 +109,7 @@ fuzz_main() {
         # The key reaches schemathesis through the environment (a config file
         # placeholder), never on a command line.
         local config="$FUZZ_REPORTS/schemathesis-key.toml"
+        # shellcheck disable=SC2016  # a placeholder for schemathesis, not for bash
         printf '[headers]\n"X-API-Key" = "${WILAYAH_FUZZ_KEY}"\n' >"$config"
         local base="$ST_CHECKS"
         ST_CHECKS="$base,ignored_auth"
@@ -157,10 +120,10 @@ fuzz_main() {
 
     log "hostile corpus (tools/fuzz_api.py)"
     KEY="$KEY" "$PYTHON" "$REPO_ROOT/tools/fuzz_api.py" --port "$FUZZ_PORT" \
-        --key-env KEY --db "$FUZZ_DB" --max-seconds 150 </dev/null \
+        --key-env KEY --max-seconds 150 </dev/null \
         || problems+=("hostile corpus: failures (tools/fuzz_api.py)")
 
-    after="$(fuzz_snapshot)"
+    after="$(db_fingerprint "$FUZZ_DB")"
     if [ "$before" != "$after" ]; then
         problems+=("data changed during the fuzz run")
         printf 'before:\n%s\nafter:\n%s\n' "$before" "$after"

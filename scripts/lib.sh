@@ -8,9 +8,12 @@
 #               (default $HOME/.cache/infinys-wilayah/odoo-18.0)
 #   ODOO_URL    tarball to download (default: official 18.0 nightly)
 #   STATE_DIR   state dir outside the repo (default $HOME/.local/share/infinys-wilayah)
+#   TOOL_PYTHON interpreter for the tool venvs (default $PYTHON), see tool_venv
 #   DB, PORT, WORKERS, TEST_DB, TEST_PORT  see run.sh / test.sh
 
 set -euo pipefail
+# a failure inside $(...) stops the script too (bash >= 4.4)
+shopt -s inherit_errexit
 
 ADDON_NAME=infinys_wilayah_indonesia_api
 HOME="${HOME:-$(getent passwd "$(id -un)" | cut -d: -f6)}"
@@ -52,6 +55,19 @@ as_postgres() {
     fi
 }
 
+# on_exit CMD [ARGS...]: run CMD when the script exits (also on Ctrl-C and
+# TERM, which exit with 130); the last registered runs first.
+EXIT_HOOKS=()
+on_exit() {
+    EXIT_HOOKS=("$(printf '%q ' "$@")" "${EXIT_HOOKS[@]}")
+    trap _run_exit_hooks EXIT
+    trap 'exit 130' INT TERM
+}
+_run_exit_hooks() {
+    local hook
+    for hook in "${EXIT_HOOKS[@]}"; do eval "$hook" || true; done
+}
+
 pkg_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
@@ -66,6 +82,49 @@ apt_ensure() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
         --no-install-recommends "${missing[@]}"
+}
+
+# tool_venv NAME "pkg==1.0 other==2.0": a venv in $STATE_DIR/venvs/NAME with
+# these pinned PyPI packages; prints its directory. Made again only when the
+# package list changes (kept in NAME/.installed).
+tool_venv() {
+    local name="$1" want="$2" py="${TOOL_PYTHON:-$PYTHON}" venv pyver
+    venv="$STATE_DIR/venvs/$name"
+    if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.installed" 2>/dev/null || true)" = "$want" ]; then
+        printf '%s\n' "$venv"
+        return 0
+    fi
+    log "installing $want into $venv"
+    rm -rf "$venv"
+    mkdir -p "$STATE_DIR/venvs"
+    if ! "$py" -m venv "$venv" >/dev/null 2>&1; then
+        # Debian/Ubuntu ship venv/ensurepip apart (python3.X-venv on some releases)
+        rm -rf "$venv"
+        pyver="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+        if apt-cache show "python$pyver-venv" >/dev/null 2>&1; then
+            apt_ensure python3-venv "python$pyver-venv" >&2
+        else
+            apt_ensure python3-venv >&2
+        fi
+        "$py" -m venv "$venv" >&2 || die "$py -m venv $venv failed"
+    fi
+    # shellcheck disable=SC2086  # $want is a list of requirements
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check $want >&2 || {
+        rm -rf "$venv"
+        die "pip install $want failed"
+    }
+    printf '%s\n' "$want" >"$venv/.installed"
+    printf '%s\n' "$venv"
+}
+
+# openapi-spec-validator (PyPI, pinned) in its tool venv: prints the command.
+# Used by test.sh (the addon's tests validate /api/openapi.json with it) and
+# check_docs.sh.
+OPENAPI_SPEC_VALIDATOR_VERSION="${OPENAPI_SPEC_VALIDATOR_VERSION:-0.7.1}"
+openapi_validator() {
+    local venv
+    venv="$(tool_venv openapi "openapi-spec-validator==$OPENAPI_SPEC_VALIDATOR_VERSION")"
+    printf '%s\n' "$venv/bin/openapi-spec-validator"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -104,8 +163,7 @@ pg_start() {
     else
         as_root service postgresql start || true
     fi
-    local i
-    for i in $(seq 1 60); do pg_ready && return 0; sleep 1; done
+    for _ in $(seq 1 60); do pg_ready && return 0; sleep 1; done
     die "PostgreSQL does not accept connections (pg_isready failed)"
 }
 
@@ -130,6 +188,33 @@ pg_ensure_trgm() {
 
 db_exists() {
     [ "$(psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$1'")" = 1 ]
+}
+
+# api_key DB: the API key of DB (system parameter wilayah.api.key).
+api_key() {
+    local key
+    key="$(psql -X -d "$1" -tAc \
+        "SELECT value FROM ir_config_parameter WHERE key='wilayah.api.key'")"
+    [ -n "$key" ] || die "no system parameter wilayah.api.key in database $1"
+    printf '%s\n' "$key"
+}
+
+# db_fingerprint DB: one line per region table (rows, active rows, last id,
+# last write date), for their external ids (count, last id) and for the
+# wilayah.* system parameters (count, digest of keys and values). Equal before
+# and after something ran: it wrote no region data and no parameter.
+db_fingerprint() {
+    local t sql=""
+    for t in wilayah_provinsi wilayah_kota wilayah_kecamatan wilayah_kelurahan; do
+        sql+="SELECT '$t', concat_ws(',', count(*), count(*) FILTER (WHERE active),"
+        sql+=" max(id), max(write_date)) FROM $t UNION ALL "
+    done
+    sql+="SELECT 'ir_model_data', concat_ws(',', count(*), max(id)) FROM ir_model_data"
+    sql+=" WHERE model LIKE 'wilayah.%' UNION ALL "
+    sql+="SELECT 'params', concat_ws(',', count(*), md5(string_agg(key || '=' ||"
+    sql+=" coalesce(value, ''), ',' ORDER BY key))) FROM ir_config_parameter"
+    sql+=" WHERE key LIKE 'wilayah.%'"
+    psql -X -d "$1" -tAc "$sql"
 }
 
 # ---------------------------------------------------------------------- Odoo
@@ -184,6 +269,7 @@ EOF
 }
 
 # Odoo launcher: "${ODOO_CMD[@]}" -c "$ODOO_CONF" ...
+# shellcheck disable=SC2034  # used by the scripts that source this file
 ODOO_CMD=("$PYTHON" "$REPO_ROOT/scripts/odoo-launcher.py")
 
 # Setup steps usable from other scripts (cheap when already done).

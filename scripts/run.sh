@@ -3,25 +3,18 @@
 # foreground on http://localhost:$PORT (single database, so auth='none' routes
 # get a registry).
 #   DB=wilayah PORT=8069 WORKERS=0 (threaded) ; extra args are passed to Odoo.
-set -euo pipefail
-# shellcheck source=scripts/setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 DB="${DB:-wilayah}"
 PORT="${PORT:-8069}"
-WORKERS="${WORKERS:-0}"
-
-setup_main
 RUN_LOG="$LOG_DIR/odoo-$DB.log"
-COMMON=(-c "$ODOO_CONF" -d "$DB" --db-filter "^$DB\$")
-
+setup_main
 ensure_addon_db "$DB" "$RUN_LOG" --verbose
 KEY_CMD="make -s key"
 [ "$DB" = wilayah ] || KEY_CMD+=" DB=$DB"
 
-cat <<EOF
+cat <<MSG
 
   Odoo 18 serving database '$DB' on http://localhost:$PORT
   API key:      $KEY_CMD        (system parameter wilayah.api.key; admins also see it
@@ -32,7 +25,7 @@ cat <<EOF
   Log (copy):   $RUN_LOG
   Stop with Ctrl-C.
 
-EOF
+MSG
 
-exec "${ODOO_CMD[@]}" "${COMMON[@]}" --http-port "$PORT" --workers "$WORKERS" \
-    "$@" 2> >(tee -a "$RUN_LOG" >&2)
+exec "${ODOO_CMD[@]}" -c "$ODOO_CONF" -d "$DB" --db-filter "^$DB\$" \
+    --http-port "$PORT" --workers "${WORKERS:-0}" "$@" 2> >(tee -a "$RUN_LOG" >&2)

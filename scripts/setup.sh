@@ -42,7 +42,10 @@ install_packages() {
     fi
 }
 
+# Once per script run (run.sh, test.sh, serve_addon in server.sh...).
+SETUP_DONE=
 setup_main() {
+    [ -z "$SETUP_DONE" ] || return 0
     log "setup: packages"
     install_packages
     log "setup: PostgreSQL"
@@ -53,10 +56,11 @@ setup_main() {
     odoo_resolve
     log "setup: state dir $STATE_DIR"
     ensure_state_dir
+    SETUP_DONE=1
     log "setup: done (odoo $("$PYTHON" -c 'import odoo.release as r; print(r.version)'), config $ODOO_CONF)"
 }
 
-# Sourced by run.sh/test.sh (so PYTHONPATH/PGPORT stay set there) or run directly.
+# Sourced by the other scripts (so PYTHONPATH/PGPORT stay set there) or run directly.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     setup_main "$@"
 fi

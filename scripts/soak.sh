@@ -13,9 +13,6 @@
 # machine's main cluster (running tests, dev servers) are not disturbed.
 # SOAK_PG_CLUSTER=main restarts the main cluster instead: only on a machine
 # nobody else is using.
-set -euo pipefail
-# shellcheck source=scripts/setup.sh
-source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # shellcheck source=scripts/server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
@@ -52,13 +49,11 @@ soak_prepare_cluster() {
     [ "$SOAK_PG_CLUSTER" != main ] || warn "soak restarts the MAIN PostgreSQL cluster: every connection to it drops"
     export PGPORT="$port"
     SOAK_PG_VERSION="$ver"
-    local i
-    for i in $(seq 1 30); do pg_isready -q -p "$port" && break; sleep 1; done
+    for _ in $(seq 1 30); do pg_isready -q -p "$port" && break; sleep 1; done
     pg_ensure_role
 }
 
-soak_cleanup() {
-    stop_server
+soak_stop_cluster() {
     if [ -n "$SOAK_STARTED_CLUSTER" ]; then
         log "stopping PostgreSQL cluster $SOAK_STARTED_CLUSTER/$SOAK_PG_CLUSTER (started by the soak)"
         as_root pg_ctlcluster "$SOAK_STARTED_CLUSTER" "$SOAK_PG_CLUSTER" stop || true
@@ -68,15 +63,10 @@ soak_cleanup() {
 soak_main() {
     command -v wrk >/dev/null 2>&1 || apt_ensure wrk
     setup_main </dev/null
-    trap soak_cleanup EXIT
-    trap 'exit 130' INT TERM
+    on_exit soak_stop_cluster # after the server (exit hooks run last first)
     soak_prepare_cluster
     local logfile="$LOG_DIR/soak-$SOAK_DB.log"
-    : >"$logfile"
-    ensure_addon_db "$SOAK_DB" "$logfile"
-    KEY="$(read_api_key "$SOAK_DB")"
-    [ -n "$KEY" ] || die "database $SOAK_DB has no wilayah.api.key"
-    start_server "$SOAK_DB" "$SOAK_PORT" "$logfile"
+    serve_addon "$SOAK_DB" "$SOAK_PORT" "$logfile"
     local rc=0 restart="pg_ctlcluster $SOAK_PG_VERSION $SOAK_PG_CLUSTER restart"
     [ "$(id -u)" -eq 0 ] || restart="sudo $restart"
     KEY="$KEY" "$PYTHON" "$REPO_ROOT/tools/soak.py" --url "http://127.0.0.1:$SOAK_PORT" \
