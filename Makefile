@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench soak fuzz docs-check
+.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade
 
 help:
-	@echo "targets: setup run test key lint bench soak fuzz docs-check"
+	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade"
 
 setup:
 	@bash scripts/setup.sh
@@ -16,6 +16,10 @@ run:
 
 test:
 	@bash scripts/test.sh
+
+# install, -u and the drop-in replacement of the published module, end to end
+check-upgrade:
+	@bash scripts/test.sh upgrade
 
 key:
 	@bash scripts/key.sh
