@@ -20,8 +20,10 @@ APT_PACKAGES=(
     python3-ldap python3-asn1crypto python3-cbor2 python3-openssl python3-serial
     python3-usb postgresql-client fonts-dejavu-core wrk
     postgresql postgresql-contrib make git ca-certificates
-    # for the addon's tests: the OpenAPI document is checked with jsonschema
-    python3-jsonschema
+    # for the addon's tests: the OpenAPI document is checked with jsonschema,
+    # and its patterns are compiled as JavaScript RegExps (what browsers and
+    # code generators do with them) by node
+    python3-jsonschema nodejs
 )
 
 install_packages() {

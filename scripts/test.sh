@@ -42,6 +42,10 @@ test_main() {
         [ "$lint_rc" -eq 0 ] || problems+=("lint reported findings (exit $lint_rc)")
     fi
 
+    # The addon's tests validate the served OpenAPI document with it.
+    WILAYAH_OPENAPI_VALIDATOR="$(openapi_validator)"
+    export WILAYAH_OPENAPI_VALIDATOR
+
     test_log="$LOG_DIR/test-$test_db.log"
     : >"$test_log"
     log "dropping database $test_db"
