@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade
+.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade readme
 
 help:
-	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade"
+	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade readme"
 
 setup:
 	@bash scripts/setup.sh
@@ -32,3 +32,7 @@ bench soak fuzz:
 
 docs-check:
 	@bash scripts/check_docs.sh
+
+# README.rst and static/description/index.html (the Apps page) from readme/*.md
+readme:
+	@python3 tools/gen_readme.py

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ruff (check + format --check) and pylint-odoo (OCA mandatory checks) on the
-# addon. Tools come from PyPI into a venv in the state dir (tool_venv).
-# Exit status is non-zero on any finding.
+# addon; README.rst and static/description/index.html as tools/gen_readme.py
+# writes them from readme/*.md and __manifest__.py. Tools come from PyPI into a
+# venv in the state dir (tool_venv). Exit status is non-zero on any finding.
 #   RUFF_VERSION, PYLINT_ODOO_VERSION, TOOL_PYTHON (for the venv)
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,6 +25,9 @@ log "ruff format --check"
 log "pylint-odoo (OCA mandatory checks, .pylintrc)"
 (cd "$lint_parent" && "$VENV/bin/pylint" --rcfile="$REPO_ROOT/.pylintrc" \
     --disable=import-error "$ADDON_NAME") || rc=1
+log "README.rst and the Apps page in sync with readme/ (tools/gen_readme.py --check)"
+apt_ensure python3-docutils
+"$PYTHON" "$REPO_ROOT/tools/gen_readme.py" --check || rc=1
 if [ "$rc" -ne 0 ]; then
     echo "lint: findings reported above" >&2
 else
