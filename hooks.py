@@ -2,6 +2,8 @@ import logging
 
 from odoo.tools import SQL
 
+from .wilayah.levels import LEVELS
+
 _logger = logging.getLogger(__name__)
 
 
@@ -22,11 +24,6 @@ def pre_init_hook(env):
 def uninstall_hook(env):
     """Drop the 92k regions with SQL, as product_unspsc does: the ORM would
     unlink them one external id at a time."""
-    for table, model in (
-        ("wilayah_kelurahan", "wilayah.kelurahan"),
-        ("wilayah_kecamatan", "wilayah.kecamatan"),
-        ("wilayah_kota", "wilayah.kota"),
-        ("wilayah_provinsi", "wilayah.provinsi"),
-    ):
-        env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(table)))
-        env.cr.execute("DELETE FROM ir_model_data WHERE model = %s", [model])
+    for level in reversed(LEVELS.values()):  # children first
+        env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(level.table)))
+        env.cr.execute("DELETE FROM ir_model_data WHERE model = %s", [level.model])

@@ -1,35 +1,42 @@
-"""REST routes of the Wilayah Indonesia API (see README and /api/docs).
+"""HTTP of the Wilayah Indonesia API: one endpoint per row of the route table
+(``wilayah/routes.py``), all served by one dispatcher.
 
 Plain ``type='http'`` routes, like ``/web/health``: no session, no login, a
 read-only cursor, JSON in and out. The key is checked in constant time and
 never logged nor echoed; every failure, expected or not, is a JSON error.
 """
 
-import json
 import logging
 
-from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
+from werkzeug.http import parse_accept_header
 
 from odoo import http
 from odoo.http import request
-from odoo.tools import consteq
 
-from ..models.wilayah_api_index import ApiError
-from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
+from ..wilayah.errors import (
+    NO_DATABASE,
+    SERVER_ERROR,
+    ApiError,
+    method_not_allowed,
+    unknown_path,
+)
+from ..wilayah.params import parse_params
+from ..wilayah.routes import ALLOW, CORS_EXPOSE_HEADERS, JSON_CONTENT_TYPE, ROUTES
+from ..wilayah.settings import (
+    API_KEY_HEADER,
+    API_KEY_PARAM,
+    CORS_ORIGINS_PARAM,
+    allowed_origins,
+    check_key,
+)
 
 _logger = logging.getLogger(__name__)
 
-ALLOWED_METHODS = ("GET", "HEAD")
-CORS_METHODS = "GET, HEAD, OPTIONS"
-CORS_ALLOW_HEADERS = "X-API-Key, If-None-Match, Accept, Content-Type"
-CORS_EXPOSE_HEADERS = "ETag, X-Total-Count"
+SERVED_METHODS = ("GET", "HEAD")
+CORS_ALLOW_HEADERS = f"{API_KEY_HEADER}, If-None-Match, Accept, Content-Type"
+CORS_PUBLIC_ALLOW_HEADERS = "If-None-Match, Accept"
 CORS_MAX_AGE = "86400"
-JSON_CONTENT_TYPE = "application/json; charset=utf-8"
-NO_DATABASE_MESSAGE = (
-    "The region database is not available right now (the database server is "
-    "unreachable, or Odoo serves several databases and none is selected: run it "
-    "with --db-filter). Try again shortly."
-)
+FORBIDDEN_ORIGIN = "This origin is not allowed to call the API."
 
 ROUTE_OPTIONS = {
     "type": "http",
@@ -41,122 +48,66 @@ ROUTE_OPTIONS = {
 }
 
 
-def json_error(status, message, headers=()):
-    body = json.dumps(
-        {
-            "status": status,
-            "error": HTTP_STATUS_CODES.get(status, "Error"),
-            "message": message,
-        },
-        ensure_ascii=False,
-    )
+def error_response(error, headers=()):
     return request.make_response(
-        body,
+        error.body(),
         headers=[
             ("Content-Type", JSON_CONTENT_TYPE),
             ("Cache-Control", "no-store"),
+            *error.headers,
             *headers,
         ],
-        status=status,
+        status=error.status,
     )
 
 
 class WilayahApiController(http.Controller):
-    # --- routes -------------------------------------------------------------
-
-    @http.route("/api/provinsi", **ROUTE_OPTIONS)
-    def provinsi_list(self, **_params):
-        return self._serve("provinsi_list")
-
-    @http.route("/api/provinsi/<string:code>", **ROUTE_OPTIONS)
-    def provinsi_detail(self, code, **_params):
-        return self._serve("provinsi_detail", code)
-
-    @http.route("/api/kota", **ROUTE_OPTIONS)
-    def kota_list(self, **_params):
-        return self._serve("kota_list")
-
-    @http.route("/api/kota/<string:code>", **ROUTE_OPTIONS)
-    def kota_detail(self, code, **_params):
-        return self._serve("kota_detail", code)
-
-    @http.route("/api/kecamatan", **ROUTE_OPTIONS)
-    def kecamatan_list(self, **_params):
-        return self._serve("kecamatan_list")
-
-    @http.route("/api/kecamatan/<string:code>", **ROUTE_OPTIONS)
-    def kecamatan_detail(self, code, **_params):
-        return self._serve("kecamatan_detail", code)
-
-    @http.route("/api/kelurahan", **ROUTE_OPTIONS)
-    def kelurahan_list(self, **_params):
-        return self._serve("kelurahan_list")
-
-    @http.route("/api/kelurahan/<string:code>", **ROUTE_OPTIONS)
-    def kelurahan_detail(self, code, **_params):
-        return self._serve("kelurahan_detail", code)
-
-    @http.route("/api/kodepos/<string:code>", **ROUTE_OPTIONS)
-    def kodepos(self, code, **_params):
-        return self._serve("kodepos", code)
-
-    @http.route("/api/search", **ROUTE_OPTIONS)
-    def search(self, **_params):
-        return self._serve("search")
+    # The routes of the table are added below the class, one method each.
 
     @http.route(["/api", "/api/<path:_rest>"], **ROUTE_OPTIONS)
     def not_found(self, **_params):
         return self._serve(None)
 
-    # --- plumbing -----------------------------------------------------------
-
-    def _serve(self, route, reference=""):
+    def _serve(self, route, code=""):
         try:
-            return self._answer(route, reference)
+            return self._answer(route, code)
         except Exception:
             # Never a traceback nor an HTML page: log it here, answer a JSON 500.
             _logger.exception(
                 "Wilayah API: unexpected error on %s", request.httprequest.path
             )
-            return json_error(500, "Unexpected server error; it has been logged.")
+            return error_response(ApiError(500, SERVER_ERROR))
 
-    def _answer(self, route, reference):
-        httprequest = request.httprequest
-        method = httprequest.method
-        if not request.db:
+    def _answer(self, route, code):
+        public = route is not None and route.public
+        if not public and not request.db:
             # Served without a database (only when the addon is a server-wide
             # module): PostgreSQL is unreachable, or Odoo cannot tell which of
             # several databases to use. Not a 404: the regions still exist.
-            return json_error(503, NO_DATABASE_MESSAGE, [("Retry-After", "5")])
-        cors_headers = self._cors_headers()
+            return error_response(ApiError(503, NO_DATABASE, [("Retry-After", "5")]))
+        cors = self._cors_headers(public)
+        method = request.httprequest.method
         if method == "OPTIONS":
-            return self._preflight(cors_headers)
-        if method not in ALLOWED_METHODS:
-            return json_error(
-                405,
-                f"Method {method} is not allowed; use GET.",
-                [("Allow", CORS_METHODS), *cors_headers],
-            )
-        denied = self._check_key()
-        if denied:
-            return json_error(*denied, cors_headers)
-        if route is None:
-            path = httprequest.path
-            path = path if len(path) <= 80 else path[:80] + "..."
-            return json_error(404, f"No API route {path}.", cors_headers)
-
-        index = request.env["wilayah.api.index"].sudo()._get_index()
+            return self._preflight(public, cors)
         try:
-            answer = index.answer(route, reference.strip(), httprequest.args)
+            if method not in SERVED_METHODS:
+                raise method_not_allowed(method, ALLOW)
+            if public:
+                answer = route.answer(None, code, {})
+            else:
+                answer = self._api_answer(route, code)
         except ApiError as error:
-            return json_error(error.status, error.message, cors_headers)
-
+            return error_response(error, cors)
         headers = [
-            ("Content-Type", JSON_CONTENT_TYPE),
+            ("Content-Type", route.content_type),
             ("ETag", answer.etag),
-            ("Cache-Control", "private, no-cache"),
-            ("Vary", "Accept-Encoding, X-API-Key, Origin"),
-            *cors_headers,
+            ("Cache-Control", "public, no-cache" if public else "private, no-cache"),
+            (
+                "Vary",
+                "Accept-Encoding" if public else "Accept-Encoding, X-API-Key, Origin",
+            ),
+            *cors,
+            *route.headers,
         ]
         if answer.total is not None:
             headers.append(("X-Total-Count", str(answer.total)))
@@ -168,28 +119,17 @@ class WilayahApiController(http.Controller):
             headers.append(("Content-Encoding", "gzip"))
         return request.make_response(body, headers=headers)
 
-    def _check_key(self):
-        """(status, message) when the request may not be served, else None."""
-        expected = (
-            request.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM) or ""
-        )
-        expected = expected.strip()
-        if not expected or expected == API_KEY_PLACEHOLDER:
-            return (
-                503,
-                "The API is closed: no API key is configured. An administrator sets "
-                "one in Settings > Technical > System Parameters, key "
-                f"'{API_KEY_PARAM}' (or Wilayah Indonesia > Configuration > "
-                "API Settings).",
-            )
-        provided = request.httprequest.headers.get("X-API-Key")
-        if provided is None:
-            return 401, "Missing X-API-Key header."
-        # Header values arrive as latin-1 text: compare the raw bytes.
-        provided_bytes = provided.encode("latin-1", "replace")
-        if not consteq(provided_bytes, expected.encode()):
-            return 401, "Invalid API key."
-        return None
+    def _api_answer(self, route, code):
+        """The answer of a keyed route (an ApiError when there is none)."""
+        expected = request.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM)
+        denied = check_key(expected, request.httprequest.headers.get(API_KEY_HEADER))
+        if denied:
+            raise denied
+        if route is None:
+            raise unknown_path(request.httprequest.path)
+        args = parse_params(route.params, request.httprequest.args)
+        index = request.env["wilayah.api.index"].sudo()._get_index()
+        return index.answer(route, code.strip(), args)
 
     def _etag_matches(self, etag):
         if_none_match = request.httprequest.if_none_match
@@ -203,43 +143,56 @@ class WilayahApiController(http.Controller):
             bool(accept_encoding) and parse_accept_header(accept_encoding)["gzip"] > 0
         )
 
-    def _allowed_origins(self):
-        value = (
-            request.env["ir.config_parameter"].sudo().get_param(CORS_ORIGINS_PARAM)
-            or "*"
-        )
-        return set(value.replace(",", " ").split()) or {"*"}
-
-    def _cors_headers(self):
+    def _cors_headers(self, public):
+        """CORS headers for this request's Origin; [] when it is not allowed."""
         origin = request.httprequest.headers.get("Origin")
-        if not origin:
+        if public:
+            allow = "*"
+        elif not origin:
             return []
-        allowed = self._allowed_origins()
-        if "*" in allowed:
-            return [
-                ("Access-Control-Allow-Origin", "*"),
-                ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
-            ]
-        if origin in allowed:
-            return [
-                ("Access-Control-Allow-Origin", origin),
-                ("Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS),
-            ]
-        return []
+        else:
+            allowed = allowed_origins(
+                request.env["ir.config_parameter"].sudo().get_param(CORS_ORIGINS_PARAM)
+            )
+            if "*" in allowed:
+                allow = "*"
+            elif origin in allowed:
+                allow = origin
+            else:
+                return []
+        expose = "ETag" if public else CORS_EXPOSE_HEADERS
+        return [
+            ("Access-Control-Allow-Origin", allow),
+            ("Access-Control-Expose-Headers", expose),
+        ]
 
-    def _preflight(self, cors_headers):
+    def _preflight(self, public, cors):
         """Answer a CORS preflight ourselves: Odoo's ``cors=`` would not allow
         the X-API-Key header."""
-        headers = [("Allow", CORS_METHODS), ("Cache-Control", "no-store")]
-        if request.httprequest.headers.get("Origin"):
-            if not cors_headers:
-                return json_error(
-                    403, "This origin is not allowed to call the API.", headers
-                )
+        headers = [("Allow", ALLOW)]
+        if request.httprequest.headers.get("Origin") or public:
+            if not cors:
+                return error_response(ApiError(403, FORBIDDEN_ORIGIN), headers)
+            allow_headers = CORS_PUBLIC_ALLOW_HEADERS if public else CORS_ALLOW_HEADERS
             headers += [
-                *cors_headers,
-                ("Access-Control-Allow-Methods", CORS_METHODS),
-                ("Access-Control-Allow-Headers", CORS_ALLOW_HEADERS),
+                *cors,
+                ("Access-Control-Allow-Methods", ALLOW),
+                ("Access-Control-Allow-Headers", allow_headers),
                 ("Access-Control-Max-Age", CORS_MAX_AGE),
             ]
+        headers.append(("Cache-Control", "no-store"))
         return request.make_response(b"", headers=headers, status=204)
+
+
+def _endpoint(route):
+    """The controller method of one row of the route table."""
+
+    def endpoint(self, code="", **_params):
+        return self._serve(route, code if route.code else "")
+
+    endpoint.__name__ = endpoint.__qualname__ = route.name
+    return http.route(route.path, **ROUTE_OPTIONS)(endpoint)
+
+
+for _route in ROUTES:
+    setattr(WilayahApiController, _route.name, _endpoint(_route))

@@ -1,11 +1,6 @@
 from odoo import models
 
-WILAYAH_MODELS = (
-    "wilayah.provinsi",
-    "wilayah.kota",
-    "wilayah.kecamatan",
-    "wilayah.kelurahan",
-)
+from ..wilayah.levels import by_model
 
 
 class IrFieldsConverter(models.AbstractModel):
@@ -13,12 +8,12 @@ class IrFieldsConverter(models.AbstractModel):
 
     def _xmlid_to_record_id(self, xmlid, model):
         """Resolve an import's parent reference by code when no such external id
-        exists (API.md B.11): ``provinsi_id/id`` may hold ``provinsi_32`` from
-        this data set, a bare ``32`` from the published module's files, a dotted
-        Kemendagri code such as ``32.04``, or an id that only a database of the
-        other origin has."""
+        exists (README, "Region data"): ``provinsi_id/id`` may hold
+        ``provinsi_32`` from this data set, a bare ``32`` from the published
+        module's files, a dotted Kemendagri code such as ``32.04``, or an id
+        that only a database of the other origin has."""
         result = super()._xmlid_to_record_id(xmlid, model)
-        if result is None and model._name in WILAYAH_MODELS:
+        if result is None and by_model(model._name):
             # The import prefixes a reference without a dot with its module
             # (``__import__.32``); a dotted Kemendagri code (``32.04``) arrives
             # as it is, its first part being digits, not a module name.

@@ -2,63 +2,31 @@ import csv
 import hashlib
 import io
 import logging
-import secrets
 import time
 
 from odoo import api, models
 from odoo.tools import SQL, file_open
 
+from ..wilayah import ADDON as MODULE
+from ..wilayah.levels import LEVELS, normalize_postal_codes
+
 _logger = logging.getLogger(__name__)
 
-MODULE = "infinys_wilayah_indonesia_api"
 DATA_DIR = f"{MODULE}/data/wilayah"
-API_KEY_PARAM = "wilayah.api.key"
-API_KEY_PLACEHOLDER = "change_this_to_your_secret_api_key"
-CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
 DATA_CHECKSUM_PARAM = "wilayah.data.checksum"
-
-# (model, shipped file, parent model, parent column, has postal codes)
-LEVELS = (
-    ("wilayah.provinsi", "data_provinsi.csv", None, None, False),
-    ("wilayah.kota", "data_kota.csv", "wilayah.provinsi", "provinsi_id", False),
-    ("wilayah.kecamatan", "data_kecamatan.csv", "wilayah.kota", "kota_id", False),
-    (
-        "wilayah.kelurahan",
-        "data_kelurahan.csv",
-        "wilayah.kecamatan",
-        "kecamatan_id",
-        True,
-    ),
-)
 
 
 class WilayahData(models.AbstractModel):
-    """Install and upgrade life cycle of the bundled region data and the API key."""
+    """Install and upgrade life cycle of the bundled region data."""
 
     _name = "wilayah.data"
     _description = "Wilayah Indonesia bundled data"
 
     @api.model
-    def _ensure_api_key(self):
-        """Create the API key with a fresh secret, once (API.md B.10).
-
-        An existing parameter is never touched, not even the published module's
-        placeholder: the API refuses that one until the admin sets a real key.
-        """
-        params = self.env["ir.config_parameter"].sudo()
-        if not params.search_count([("key", "=", API_KEY_PARAM)]):
-            params.set_param(API_KEY_PARAM, secrets.token_urlsafe(32))
-            _logger.info(
-                "Created the system parameter %s with a random key; an administrator "
-                "can read it in Settings > Technical > System Parameters.",
-                API_KEY_PARAM,
-            )
-
-    @api.model
     def _bundled_checksum(self):
         digest = hashlib.sha256()
-        for _model, filename, *_rest in LEVELS:
-            with file_open(f"{DATA_DIR}/{filename}", "rb") as data_file:
+        for level in LEVELS.values():
+            with file_open(f"{DATA_DIR}/{level.data_file}", "rb") as data_file:
                 digest.update(data_file.read())
         return digest.hexdigest()
 
@@ -82,15 +50,15 @@ class WilayahData(models.AbstractModel):
             return
         self.env.flush_all()
         started = time.perf_counter()
-        for level in LEVELS:
-            self._sync_level(*level)
+        for level in LEVELS.values():
+            self._sync_level(level)
         params.set_param(DATA_CHECKSUM_PARAM, checksum)
         self.env.invalidate_all()
         self.env.registry.clear_cache()
         _logger.info("Wilayah data loaded in %.1f s.", time.perf_counter() - started)
 
     @api.model
-    def _fix_duplicate_codes(self, model):
+    def _fix_duplicate_codes(self, level):
         """Give back their own code to units that share one, before matching
         by code.
 
@@ -103,7 +71,7 @@ class WilayahData(models.AbstractModel):
         and is reported.
         """
         cr = self.env.cr
-        table = SQL.identifier(model._table)
+        table = SQL.identifier(level.table)
         cr.execute(
             SQL(
                 """
@@ -118,28 +86,27 @@ class WilayahData(models.AbstractModel):
         groups = cr.fetchall()
         if not groups:
             return
-        length = model._code_length
-        child = next((level for level in LEVELS if level[2] == model._name), None)
+        child = LEVELS[level.child] if level.child else None
         for code, unit_ids in groups:
             for unit_id in unit_ids[1:]:
                 candidates = []
                 cr.execute(
                     "SELECT name FROM ir_model_data WHERE model = %s AND res_id = %s"
                     " ORDER BY id",
-                    [model._name, unit_id],
+                    [level.model, unit_id],
                 )
                 for (name,) in cr.fetchall():
-                    name = name.removeprefix(model._xmlid_prefix)
-                    if name.isdigit() and len(name) == length:
+                    name = name.removeprefix(level.xmlid_prefix)
+                    if level.is_code(name):
                         candidates.append(name)
                 if child:
                     cr.execute(
                         SQL(
                             "SELECT DISTINCT left(code, %(length)s) FROM %(table)s"
                             " WHERE %(parent)s = %(id)s",
-                            length=length,
-                            table=SQL.identifier(self.env[child[0]]._table),
-                            parent=SQL.identifier(child[3]),
+                            length=level.code_length,
+                            table=SQL.identifier(child.table),
+                            parent=SQL.identifier(child.parent_field),
                             id=unit_id,
                         )
                     )
@@ -164,7 +131,7 @@ class WilayahData(models.AbstractModel):
                         _logger.info(
                             "Wilayah data %s: unit %s had the code %s of another "
                             "unit, its code is now %s.",
-                            model._name,
+                            level.model,
                             unit_id,
                             code,
                             candidate,
@@ -174,21 +141,18 @@ class WilayahData(models.AbstractModel):
                     _logger.warning(
                         "Wilayah data %s: units %s share the code %s; unit %s "
                         "could not be given a code of its own: fix it by hand.",
-                        model._name,
+                        level.model,
                         unit_ids,
                         code,
                         unit_id,
                     )
 
     @api.model
-    def _sync_level(
-        self, model_name, filename, parent_model_name, parent_column, has_postal
-    ):
+    def _sync_level(self, level):
         started = time.perf_counter()
         cr = self.env.cr
-        model = self.env[model_name]
-        table = SQL.identifier(model._table)
-        prefix = model._xmlid_prefix
+        table = SQL.identifier(level.table)
+        parent = LEVELS[level.parent] if level.parent else None
 
         cr.execute(
             """
@@ -203,38 +167,33 @@ class WilayahData(models.AbstractModel):
         )
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        with file_open(f"{DATA_DIR}/{filename}", "r") as data_file:
+        with file_open(f"{DATA_DIR}/{level.data_file}", "r") as data_file:
             for row in csv.DictReader(data_file):
-                parent_ref = row.get(f"{parent_column}/id", "") if parent_column else ""
+                parent_ref = row[f"{level.parent_field}/id"] if parent else ""
                 writer.writerow(
                     (
                         row["code"],
                         row["name"],
-                        parent_ref.removeprefix(
-                            self.env[parent_model_name]._xmlid_prefix
-                        )
-                        if parent_model_name
-                        else "",
+                        parent_ref.removeprefix(parent.xmlid_prefix) if parent else "",
                         # as the ORM stores them: sorted, no blanks, no repeats
-                        model._normalize_postal_code(row.get("postal_code"))
-                        if has_postal
-                        else "",
+                        normalize_postal_codes(row.get("postal_code")) or "",
                         row.get("kemendagri_code", ""),
                     )
                 )
         buffer.seek(0)
         cr.copy_expert("COPY wilayah_stage FROM STDIN WITH (FORMAT csv)", buffer)
-        self._fix_duplicate_codes(model)
+        self._fix_duplicate_codes(level)
 
         # Values of the target columns, as SQL expressions over the staging row
         # `s` and its parent `p`.
         values = {"name": SQL("s.name"), "kemendagri_code": SQL("s.kemendagri_code")}
-        if has_postal:
+        if level.has_postal_code:
             values["postal_code"] = SQL("s.postal_code")
-        if parent_column:
-            parent_table = SQL.identifier(self.env[parent_model_name]._table)
-            values[parent_column] = SQL("p.id")
-            parent_join = SQL("JOIN %s p ON p.code = s.parent_code", parent_table)
+        if parent:
+            values[level.parent_field] = SQL("p.id")
+            parent_join = SQL(
+                "JOIN %s p ON p.code = s.parent_code", SQL.identifier(parent.table)
+            )
         else:
             parent_join = SQL("")
 
@@ -313,8 +272,8 @@ class WilayahData(models.AbstractModel):
                  ORDER BY t.code, t.id
                 """,
                 module=MODULE,
-                prefix=prefix,
-                model=model_name,
+                prefix=level.xmlid_prefix,
+                model=level.model,
                 table=table,
             )
         )
@@ -333,8 +292,8 @@ class WilayahData(models.AbstractModel):
                                         WHERE x.id = d.res_id AND x.code = t.code))
                 """,
                 module=MODULE,
-                prefix=prefix,
-                model=model_name,
+                prefix=level.xmlid_prefix,
+                model=level.model,
                 table=table,
             )
         )
@@ -343,7 +302,7 @@ class WilayahData(models.AbstractModel):
         cr.execute("DROP TABLE wilayah_stage")
         _logger.info(
             "Wilayah data %s: %d rows, %d inserted, %d updated, %d archived in %.2f s",
-            model_name,
+            level.model,
             rows,
             inserted,
             updated,

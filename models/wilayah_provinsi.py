@@ -1,16 +1,13 @@
-from odoo import fields, models
+from odoo import models
+
+from ..wilayah.levels import LEVELS
+from .wilayah_unit_mixin import unit_fields
 
 
 class WilayahProvinsi(models.Model):
     _name = "wilayah.provinsi"
     _inherit = "wilayah.unit.mixin"
-    _description = "Provinsi"
-    _order = "code"
+    _description = LEVELS["provinsi"].title
+    _wilayah_level = "provinsi"
 
-    _code_length = 2
-    _child_field = "kota_ids"
-    _xmlid_prefix = "provinsi_"
-
-    name = fields.Char(string="Name Provinsi", required=True, index="trigram")
-    code = fields.Char(string="Kode Provinsi", required=True)
-    kota_ids = fields.One2many("wilayah.kota", "provinsi_id", string="Kota/Kabupaten")
+    name, code, kota_ids = unit_fields(_wilayah_level)

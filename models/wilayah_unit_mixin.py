@@ -1,17 +1,48 @@
-import re
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-POSTAL_CODE_RE = re.compile(r"^\d{5}$")
+from ..wilayah.levels import LEVELS
+
+
+def unit_fields(level_key):
+    """The fields of a level's model, from the level table, in this order:
+    ``name``, ``code``, the Many2one to its parent (required, indexed,
+    restrict), the further ancestors as related fields (nearest first), the
+    One2many to its children."""
+    level = LEVELS[level_key]
+    result = {
+        "name": fields.Char(string=level.name_string, required=True, index="trigram"),
+        "code": fields.Char(string=level.code_string, required=True),
+    }
+    if level.parent:
+        parent = LEVELS[level.parent]
+        result[level.parent_field] = fields.Many2one(
+            parent.model,
+            string=parent.title,
+            required=True,
+            index=True,
+            ondelete="restrict",
+        )
+        path = level.parent_field
+        while parent.parent:
+            path = f"{path}.{parent.parent_field}"
+            parent = LEVELS[parent.parent]
+            result[parent.key + "_id"] = fields.Many2one(
+                related=path, string=parent.title
+            )
+    if level.child:
+        child = LEVELS[level.child]
+        result[level.child_field] = fields.One2many(
+            child.model, child.parent_field, string=child.title
+        )
+    return tuple(result.values())
 
 
 class WilayahUnitMixin(models.AbstractModel):
     """Behaviour shared by the four levels of administrative units.
 
-    Each level sets ``_code_length`` (BPS code digits), ``_parent_field`` (the
-    Many2one to the level above, if any), ``_child_field`` (the One2many to the
-    level below, if any) and ``_xmlid_prefix`` (``provinsi_``, ``kota_``, ...).
+    Each level's model names its row of the level table (``_wilayah_level``);
+    its code length, parent, children and external-id prefix come from there.
     """
 
     _name = "wilayah.unit.mixin"
@@ -19,10 +50,7 @@ class WilayahUnitMixin(models.AbstractModel):
     _order = "code"
     _rec_names_search = ["code", "name"]
 
-    _code_length = 0
-    _parent_field = None
-    _child_field = None
-    _xmlid_prefix = ""
+    _wilayah_level = None  # a key of LEVELS
 
     active = fields.Boolean(default=True)
     kemendagri_code = fields.Char(
@@ -37,6 +65,10 @@ class WilayahUnitMixin(models.AbstractModel):
         ("code_unique", "unique(code)", "The code must be unique at each level."),
     ]
 
+    @classmethod
+    def _level(cls):
+        return LEVELS[cls._wilayah_level]
+
     @api.depends("code", "name")
     def _compute_display_name(self):
         for unit in self:
@@ -44,24 +76,21 @@ class WilayahUnitMixin(models.AbstractModel):
                 f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
             )
 
-    @api.constrains(
-        lambda self: ["code", self._parent_field] if self._parent_field else ["code"]
-    )
+    @api.constrains(lambda self: ["code", *filter(None, [self._level().parent_field])])
     def _check_code(self):
+        level = self._level()
         for unit in self:
             code = unit.code or ""
-            if not (
-                code.isascii() and code.isdigit() and len(code) == self._code_length
-            ):
+            if not level.is_code(code):
                 raise ValidationError(
                     _(
                         "%(field)s '%(code)s' must be exactly %(length)s digits.",
                         field=self._fields["code"].string,
                         code=code,
-                        length=self._code_length,
+                        length=level.code_length,
                     )
                 )
-            parent = unit[self._parent_field] if self._parent_field else None
+            parent = unit[level.parent_field] if level.parent else None
             if parent and not code.startswith(parent.code):
                 raise ValidationError(
                     _(
@@ -75,10 +104,11 @@ class WilayahUnitMixin(models.AbstractModel):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_has_children(self):
-        if not self._child_field:
+        child_field = self._level().child_field
+        if not child_field:
             return
         for unit in self:
-            children = unit.with_context(active_test=False)[self._child_field]
+            children = unit.with_context(active_test=False)[child_field]
             if children:
                 raise UserError(
                     _(
@@ -108,7 +138,7 @@ class WilayahUnitMixin(models.AbstractModel):
         return result
 
     def _load_records_create(self, vals_list):
-        """Import is an upsert by code (API.md B.11).
+        """Import is an upsert by code (README, "Region data").
 
         A row whose code already exists updates that unit (archived ones are
         brought back), whatever external id the file gives it; the import then
@@ -142,9 +172,7 @@ class WilayahUnitMixin(models.AbstractModel):
     def _find_by_reference(self, reference):
         """The unit a reference names: a BPS code, a dotted Kemendagri code,
         or an external id name such as ``kota_3204``."""
-        reference = (reference or "").strip()
-        if reference.startswith(self._xmlid_prefix):
-            reference = reference[len(self._xmlid_prefix) :]
+        reference = (reference or "").strip().removeprefix(self._level().xmlid_prefix)
         units = self.with_context(active_test=False)
         if "." in reference:
             return units.search([("kemendagri_code", "ilike", reference)]).filtered(

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from odoo.tests import HttpCase
 
-from ..models.wilayah_data import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
+from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
 
 KEY = "wla-test-key-6f1d2c9a0b8e4f7a9c3d5e1b2a4c6d8e"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"

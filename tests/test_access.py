@@ -2,13 +2,10 @@ from odoo.exceptions import AccessError
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import new_test_user
 
+from ..wilayah.levels import LEVELS
+
 MODULE = "infinys_wilayah_indonesia_api"
-WILAYAH_MODELS = (
-    "wilayah.provinsi",
-    "wilayah.kota",
-    "wilayah.kecamatan",
-    "wilayah.kelurahan",
-)
+WILAYAH_MODELS = tuple(level.model for level in LEVELS.values())
 DATA_MENUS = (
     "wilayah_menu_root",
     "wilayah_menu_provinsi",

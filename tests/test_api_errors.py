@@ -8,7 +8,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models.wilayah_api_index import RegionIndex
+from ..wilayah.index import RegionIndex
 from .common import (
     API_KEY_PARAM,
     API_KEY_PLACEHOLDER,

@@ -8,44 +8,12 @@ from odoo.tests import TransactionCase, tagged
 from odoo.tools import file_open
 
 from ..models import wilayah_data
-from ..models.wilayah_data import (
-    API_KEY_PARAM,
-    API_KEY_PLACEHOLDER,
-    DATA_CHECKSUM_PARAM,
-    DATA_DIR,
-    MODULE,
-)
+from ..models.wilayah_data import DATA_CHECKSUM_PARAM, DATA_DIR, MODULE
+from ..wilayah.levels import LEVELS
+from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER
 
 SYNC_LOGGER = "odoo.addons.infinys_wilayah_indonesia_api.models.wilayah_data"
 
-# (model, table, xmlid prefix, parent column, shipped file, units in the data)
-LEVELS = (
-    (
-        "wilayah.provinsi",
-        "wilayah_provinsi",
-        "provinsi_",
-        None,
-        "data_provinsi.csv",
-        38,
-    ),
-    ("wilayah.kota", "wilayah_kota", "kota_", "provinsi_id", "data_kota.csv", 514),
-    (
-        "wilayah.kecamatan",
-        "wilayah_kecamatan",
-        "kecamatan_",
-        "kota_id",
-        "data_kecamatan.csv",
-        7277,
-    ),
-    (
-        "wilayah.kelurahan",
-        "wilayah_kelurahan",
-        "kelurahan_",
-        "kecamatan_id",
-        "data_kelurahan.csv",
-        84197,
-    ),
-)
 ADMIN_KEY = "admin-own-secret-key-0123456789abcdef"
 
 
@@ -77,9 +45,6 @@ class TestWilayahDataSync(TransactionCase):
     def _ids_by_code(self, table):
         return dict(self._query(f"SELECT code, id FROM {table}"))  # noqa: S608
 
-    def _parent_table(self, model, parent_column):
-        return self.env[self.env[model]._fields[parent_column].comodel_name]._table
-
     def _our_xmlid_count(self, model):
         return self._scalar(
             "SELECT count(*) FROM ir_model_data WHERE module = %s AND model = %s",
@@ -89,10 +54,10 @@ class TestWilayahDataSync(TransactionCase):
     def _snapshot(self):
         """Everything a sync may change, in comparable form."""
         state = {}
-        for _model, table, *_rest in LEVELS:
-            state[table] = self._query(
+        for level in LEVELS.values():
+            state[level.table] = self._query(
                 f"SELECT count(*), count(*) FILTER (WHERE active), "  # noqa: S608
-                f"max(write_date), max(id) FROM {table}"
+                f"max(write_date), max(id) FROM {level.table}"
             )
         state["ir_model_data"] = self._query(
             "SELECT count(*), max(id) FROM ir_model_data"
@@ -102,77 +67,81 @@ class TestWilayahDataSync(TransactionCase):
 
     def _sync(self):
         """What ``-u`` runs: the functions of data/wilayah_data.xml."""
-        self.WilayahData._ensure_api_key()
+        self.env["res.config.settings"]._wilayah_ensure_api_key()
         self.WilayahData._sync_bundled_data()
         self.env.invalidate_all()
 
     def _assert_matches_shipped_data(self):
         """Every active unit is exactly the shipped data: one unit per code,
         names, parents, postal and Kemendagri codes."""
-        for _model, table, _prefix, parent_column, filename, count in LEVELS:
-            with self.subTest(table=table):
+        for level in LEVELS.values():
+            with self.subTest(table=level.table):
                 self.assertEqual(
                     self._query(
-                        f"SELECT count(*), count(DISTINCT code) FROM {table}"  # noqa: S608
+                        f"SELECT count(*), count(DISTINCT code) FROM {level.table}"  # noqa: S608
                         " WHERE active"
                     ),
-                    [(count, count)],
+                    [(level.shipped_units, level.shipped_units)],
                 )
                 columns = ["t.code", "t.name", "COALESCE(t.kemendagri_code, '')"]
                 join = ""
-                if parent_column:
+                if level.parent_field:
                     columns.append("p.code")
-                    parent_table = self._parent_table(_model, parent_column)
-                    join = f"JOIN {parent_table} p ON p.id = t.{parent_column}"
-                if table == "wilayah_kelurahan":
+                    parent_table = LEVELS[level.parent].table
+                    join = f"JOIN {parent_table} p ON p.id = t.{level.parent_field}"
+                if level.has_postal_code:
                     columns.append("COALESCE(t.postal_code, '')")
                 in_db = {
                     row[0]: row[1:]
                     for row in self._query(
-                        f"SELECT {', '.join(columns)} FROM {table} t {join}"  # noqa: S608
+                        f"SELECT {', '.join(columns)} FROM {level.table} t {join}"  # noqa: S608
                         " WHERE t.active"
                     )
                 }
                 shipped = {}
-                for row in read_shipped(filename):
+                for row in read_shipped(level.data_file):
                     values = [row["name"], row["kemendagri_code"]]
-                    if parent_column:
-                        values.append(row[f"{parent_column}/id"].split("_")[-1])
-                    if table == "wilayah_kelurahan":
+                    if level.parent_field:
+                        values.append(row[f"{level.parent_field}/id"].split("_")[-1])
+                    if level.has_postal_code:
                         values.append(row["postal_code"])
                     shipped[row["code"]] = tuple(values)
-                self.assertEqual(len(in_db), count)
+                self.assertEqual(len(in_db), level.shipped_units)
                 self.assertEqual(in_db, shipped)
 
     # -- install -----------------------------------------------------------
     def test_install_loaded_all_units_with_external_ids(self):
-        for model, table, prefix, _parent, _file, count in LEVELS:
-            with self.subTest(model=model):
-                units = self.env[model].with_context(active_test=False)
-                self.assertEqual(units.search_count([]), count)
-                self.assertEqual(units.search_count([("active", "=", True)]), count)
+        for level in LEVELS.values():
+            with self.subTest(model=level.model):
+                units = self.env[level.model].with_context(active_test=False)
+                self.assertEqual(units.search_count([]), level.shipped_units)
+                self.assertEqual(
+                    units.search_count([("active", "=", True)]), level.shipped_units
+                )
                 # one external id `<module>.<level>_<code>` per unit, noupdate
                 self.assertEqual(
                     self._query(
                         f"""
                         SELECT count(*), count(*) FILTER (WHERE d.noupdate)
-                          FROM {table} t
+                          FROM {level.table} t
                           JOIN ir_model_data d
                             ON d.module = %s AND d.model = %s
                            AND d.name = %s || t.code AND d.res_id = t.id
                         """,  # noqa: S608
-                        [MODULE, model, prefix],
+                        [MODULE, level.model, level.xmlid_prefix],
                     ),
-                    [(count, count)],
+                    [(level.shipped_units, level.shipped_units)],
                 )
-                self.assertEqual(self._our_xmlid_count(model), count)
-                if _parent:
+                self.assertEqual(
+                    self._our_xmlid_count(level.model), level.shipped_units
+                )
+                if level.parent_field:
                     # every code starts with its parent's code
-                    parent_table = self._parent_table(model, _parent)
+                    parent_table = LEVELS[level.parent].table
                     self.assertFalse(
                         self._scalar(
-                            f"SELECT count(*) FROM {table} t "  # noqa: S608
-                            f"JOIN {parent_table} p ON p.id = t.{_parent} "
+                            f"SELECT count(*) FROM {level.table} t "  # noqa: S608
+                            f"JOIN {parent_table} p ON p.id = t.{level.parent_field} "
                             "WHERE left(t.code, length(p.code)) != p.code"
                         )
                     )
@@ -200,13 +169,13 @@ class TestWilayahDataSync(TransactionCase):
         # no Kemendagri unit: empty
         self.assertFalse(ref(f"{MODULE}.kelurahan_1102033012").kemendagri_code)
         several = none = 0
-        for _model, table, *_rest in LEVELS:
+        for level in LEVELS.values():
             several += self._scalar(
-                f"SELECT count(*) FROM {table} WHERE kemendagri_code LIKE %s",  # noqa: S608
+                f"SELECT count(*) FROM {level.table} WHERE kemendagri_code LIKE %s",  # noqa: S608
                 ["%,%"],
             )
             none += self._scalar(
-                f"SELECT count(*) FROM {table} "  # noqa: S608
+                f"SELECT count(*) FROM {level.table} "  # noqa: S608
                 "WHERE COALESCE(kemendagri_code, '') = ''"
             )
         # PROVENANCE.md: 18 BPS units map to several, 578 to none
@@ -239,40 +208,42 @@ class TestWilayahDataSync(TransactionCase):
         with self.assertLogs(SYNC_LOGGER, logging.INFO) as logs:
             self.WilayahData._sync_bundled_data(force=True)
         output = "\n".join(logs.output)
-        for model, *_rest, count in LEVELS:
+        for level in LEVELS.values():
             self.assertIn(
-                f"{model}: {count} rows, 0 inserted, 0 updated, 0 archived", output
+                f"{level.model}: {level.shipped_units} rows, "
+                "0 inserted, 0 updated, 0 archived",
+                output,
             )
         self.assertEqual(self._snapshot(), before)
 
     def test_api_key_created_once_and_kept(self):
         params = self.params
         params.search([("key", "=", API_KEY_PARAM)]).unlink()
-        self.WilayahData._ensure_api_key()
+        self.env["res.config.settings"]._wilayah_ensure_api_key()
         key = params.get_param(API_KEY_PARAM)
         self.assertGreaterEqual(len(key), 32)
         self.assertNotEqual(key, API_KEY_PLACEHOLDER)
-        self.WilayahData._ensure_api_key()
+        self.env["res.config.settings"]._wilayah_ensure_api_key()
         self.assertEqual(params.get_param(API_KEY_PARAM), key)
         # a fresh secret each time one is created
         params.search([("key", "=", API_KEY_PARAM)]).unlink()
-        self.WilayahData._ensure_api_key()
+        self.env["res.config.settings"]._wilayah_ensure_api_key()
         self.assertNotEqual(params.get_param(API_KEY_PARAM), key)
         for value in (ADMIN_KEY, API_KEY_PLACEHOLDER):
             params.set_param(API_KEY_PARAM, value)
-            self.WilayahData._ensure_api_key()
+            self.env["res.config.settings"]._wilayah_ensure_api_key()
             self.assertEqual(params.get_param(API_KEY_PARAM), value)
 
     # -- upgrade to a new data release ---------------------------------------
     def _write_release(self, directory, edit):
         """Copy the shipped files to ``directory``, passing each level's rows
         through ``edit(filename, rows) -> rows``."""
-        for *_rest, filename, _count in LEVELS:
-            with file_open(f"{DATA_DIR}/{filename}") as source:
+        for level in LEVELS.values():
+            with file_open(f"{DATA_DIR}/{level.data_file}") as source:
                 reader = csv.DictReader(source)
                 fieldnames = reader.fieldnames
-                rows = edit(filename, list(reader))
-            path = os.path.join(directory, filename)
+                rows = edit(level.data_file, list(reader))
+            path = os.path.join(directory, level.data_file)
             with open(path, "w", newline="", encoding="utf-8") as target:
                 writer = csv.DictWriter(target, fieldnames, lineterminator="\n")
                 writer.writeheader()
@@ -425,9 +396,9 @@ class TestWilayahDataSync(TransactionCase):
         )
         # the provinces created in 2022 did not exist yet
         papua_2022 = ("92", "95", "96", "97")
-        for _model, table, *_rest in reversed(LEVELS):
+        for level in reversed(LEVELS.values()):
             cr.execute(
-                f"DELETE FROM {table} WHERE left(code, 2) IN %s",  # noqa: S608
+                f"DELETE FROM {level.table} WHERE left(code, 2) IN %s",  # noqa: S608
                 [papua_2022],
             )
         # older names and postal codes, no Kemendagri codes
@@ -444,8 +415,8 @@ class TestWilayahDataSync(TransactionCase):
             "UPDATE wilayah_kelurahan SET postal_code = NULL "
             "WHERE left(code, 4) = '1101'"
         )
-        for _model, table, *_rest in LEVELS:
-            cr.execute(f"UPDATE {table} SET kemendagri_code = NULL")  # noqa: S608
+        for level in LEVELS.values():
+            cr.execute(f"UPDATE {level.table} SET kemendagri_code = NULL")  # noqa: S608
         # units under codes that the current data no longer has
         cr.execute(
             """
@@ -463,13 +434,13 @@ class TestWilayahDataSync(TransactionCase):
             """
         )
         # the import's external ids: bare codes
-        for model, table, *_rest in LEVELS:
+        for level in LEVELS.values():
             cr.execute(
                 f"""
                 INSERT INTO ir_model_data (module, name, model, res_id, noupdate)
-                SELECT '__import__', code, %s, id, false FROM {table}
+                SELECT '__import__', code, %s, id, false FROM {level.table}
                 """,  # noqa: S608
-                [model],
+                [level.model],
             )
         # the published module had no unique code, and its province file
         # gives DI YOGYAKARTA (id 34) the code 33
@@ -502,7 +473,9 @@ class TestWilayahDataSync(TransactionCase):
         self.assertEqual(
             self._scalar("SELECT count(*) FROM wilayah_provinsi WHERE code = '33'"), 2
         )
-        ids_before = {table: self._ids_by_code(table) for _m, table, *_r in LEVELS}
+        ids_before = {
+            level.table: self._ids_by_code(level.table) for level in LEVELS.values()
+        }
         ids_before["wilayah_provinsi"]["33"] = jawa_tengah.id
         imported_xmlids = self._query(
             "SELECT name, res_id FROM ir_model_data WHERE module = '__import__' "
@@ -518,25 +491,28 @@ class TestWilayahDataSync(TransactionCase):
         )
         self.assertIn("wilayah.kota: 514 rows", output)
 
-        for model, table, _prefix, _parent, _file, count in LEVELS:
-            with self.subTest(model=model):
-                ids_after = self._ids_by_code(table)
+        for level in LEVELS.values():
+            with self.subTest(model=level.model):
+                ids_after = self._ids_by_code(level.table)
                 # every record of the published module kept its database id
                 self.assertEqual(
-                    {code: ids_after[code] for code in ids_before[table]},
-                    ids_before[table],
+                    {code: ids_after[code] for code in ids_before[level.table]},
+                    ids_before[level.table],
                 )
                 # nothing duplicated: one record per code
                 self.assertEqual(
                     self._query(
-                        f"SELECT count(*) - count(DISTINCT code) FROM {table}"  # noqa: S608
+                        f"SELECT count(*) - count(DISTINCT code) FROM {level.table}"  # noqa: S608
                     ),
                     [(0,)],
                 )
                 # current units: all active ones, the obsolete one archived
-                self.assertEqual(len(ids_after), count + (model != "wilayah.provinsi"))
+                self.assertEqual(
+                    len(ids_after),
+                    level.shipped_units + (level.model != "wilayah.provinsi"),
+                )
                 # this addon's external ids on every unit
-                self.assertEqual(self._our_xmlid_count(model), len(ids_after))
+                self.assertEqual(self._our_xmlid_count(level.model), len(ids_after))
         self._assert_matches_shipped_data()
 
         ref = self.env.ref

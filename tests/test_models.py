@@ -4,12 +4,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-WILAYAH_MODELS = (
-    "wilayah.provinsi",
-    "wilayah.kota",
-    "wilayah.kecamatan",
-    "wilayah.kelurahan",
-)
+from ..wilayah.levels import LEVELS
+
+WILAYAH_MODELS = tuple(level.model for level in LEVELS.values())
 
 
 @tagged("post_install", "-at_install")
@@ -140,7 +137,9 @@ class TestWilayahModels(TransactionCase):
         ]:
             with self.subTest(model=model):
                 self.assertTrue(
-                    self.env[model]._fields[self.env[model]._parent_field].required
+                    self.env[model]
+                    ._fields[self.env[model]._level().parent_field]
+                    .required
                 )
                 with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
                     self.env[model].create(vals)

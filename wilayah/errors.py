@@ -1,0 +1,66 @@
+"""The API's errors: JSON ``{"status", "error", "message"}``, never HTML.
+
+Every message a client can get is written here (or built from a level's
+description), so that the OpenAPI document shows the real ones.
+"""
+
+import json
+
+from werkzeug.http import HTTP_STATUS_CODES
+
+SERVER_ERROR = "Unexpected server error; it has been logged."
+NO_DATABASE = (
+    "The region database is not available right now (the database server is "
+    "unreachable, or Odoo serves several databases and none is selected: run it "
+    "with --db-filter). Try again shortly."
+)
+
+
+class ApiError(Exception):
+    """A client error the API answers with a JSON error of that status."""
+
+    def __init__(self, status, message, headers=()):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = tuple(headers)
+
+    def body(self):
+        return json.dumps(
+            {
+                "status": self.status,
+                "error": HTTP_STATUS_CODES.get(self.status, "Error"),
+                "message": self.message,
+            },
+            ensure_ascii=False,
+        ).encode()
+
+
+def quoted(value, max_length=40):
+    """A client's value, quoted and shortened, to name it in an error message."""
+    if len(value) > max_length:
+        value = value[:max_length] + "..."
+    return f"'{value}'"
+
+
+def invalid_code(level, reference):
+    return ApiError(
+        400,
+        f"Invalid {level.label} code {quoted(reference)}: "
+        f"expected {level.code_help()}.",
+    )
+
+
+def not_found(level, reference):
+    return ApiError(404, f"No {level.label} with code {quoted(reference)}.")
+
+
+def unknown_path(path):
+    path = path if len(path) <= 80 else path[:80] + "..."
+    return ApiError(404, f"No API route {path}.")
+
+
+def method_not_allowed(method, allow):
+    return ApiError(
+        405, f"Method {method} is not allowed; use GET.", [("Allow", allow)]
+    )

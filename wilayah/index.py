@@ -1,0 +1,281 @@
+"""The in-memory index the REST API answers from, and its JSON shapes.
+
+The whole region tree (92k units) is read once into plain Python structures
+(``models/wilayah_api_index.py`` does the reading and keeps the index in the
+registry's ormcache), so that an API request costs a dictionary look-up
+instead of several queries. Answers are built once per distinct request and
+kept, serialized (and gzipped when large), in a byte-bounded LRU that lives and
+dies with the index.
+"""
+
+import gzip
+import hashlib
+import json
+import threading
+from bisect import bisect_right
+from collections import OrderedDict, defaultdict
+from typing import NamedTuple
+
+from .levels import LEVELS, ancestors, is_postal_code
+from .params import ApiError, invalid_code, quoted
+
+GZIP_MIN_SIZE = 1024
+ANSWER_CACHE_BYTES = 96 * 1024 * 1024
+
+
+class Unit(NamedTuple):
+    code: str
+    name: str
+    parent_code: str
+    postal_code: str
+    kemendagri_code: str
+    active: bool
+
+
+class Answer(NamedTuple):
+    """A serialized answer, ready to send."""
+
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+    total: int | None
+
+
+def serialize(payload, total=None, salt=b""):
+    """An Answer of ``payload``: compact UTF-8 JSON, gzip when large, an ETag
+    that changes with the body (and with ``salt``, the data's version)."""
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return answer_of(body, total, salt)
+
+
+def answer_of(body, total=None, salt=b""):
+    gzipped = (
+        gzip.compress(body, compresslevel=6) if len(body) >= GZIP_MIN_SIZE else None
+    )
+    digest = hashlib.blake2b(body, digest_size=12, key=salt[:64])
+    return Answer(body, gzipped, f'"{digest.hexdigest()}"', total)
+
+
+class AnswerCache:
+    """A thread-safe LRU of answers, bounded by their size in bytes."""
+
+    def __init__(self, max_bytes):
+        self._answers = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = 0
+        self._max_bytes = max_bytes
+
+    @staticmethod
+    def _sizeof(answer):
+        return len(answer.body) + len(answer.gzipped or b"")
+
+    def get(self, key):
+        with self._lock:
+            answer = self._answers.get(key)
+            if answer is not None:
+                self._answers.move_to_end(key)
+            return answer
+
+    def put(self, key, answer):
+        with self._lock:
+            if key in self._answers:
+                return
+            self._answers[key] = answer
+            self._size += self._sizeof(answer)
+            while self._size > self._max_bytes and len(self._answers) > 1:
+                _key, old = self._answers.popitem(last=False)
+                self._size -= self._sizeof(old)
+
+
+class RegionIndex:
+    """Every unit by level and code, with the look-ups and shapes the routes need."""
+
+    def __init__(self, rows_by_level, version):
+        self.version = version
+        self.units = {}  # level -> {code: Unit}
+        self.active_codes = {}  # level -> [code] (ordered by code)
+        self.children = {}  # level -> {parent code: [active child code]}
+        self.by_kemendagri = {}  # level -> {kemendagri code: [bps code]}
+        self._names = {}  # level -> (casefolded names joined by "\n", line offsets)
+        self.by_postal_code = defaultdict(list)
+        self.answers = AnswerCache(ANSWER_CACHE_BYTES)
+        for level in LEVELS.values():
+            units = {row.code: row for row in rows_by_level[level.key]}
+            self.units[level.key] = units
+            active = sorted(
+                (unit for unit in units.values() if unit.active),
+                key=lambda unit: unit.code,
+            )
+            self.active_codes[level.key] = [unit.code for unit in active]
+            children = defaultdict(list)
+            for unit in active:
+                children[unit.parent_code].append(unit.code)
+            self.children[level.key] = dict(children)
+            by_kemendagri = defaultdict(list)
+            for unit in sorted(units.values(), key=lambda unit: unit.code):
+                for kemendagri_code in (unit.kemendagri_code or "").split(","):
+                    if kemendagri_code:
+                        by_kemendagri[kemendagri_code].append(unit.code)
+            self.by_kemendagri[level.key] = dict(by_kemendagri)
+            offsets, position = [], 0
+            for unit in active:
+                offsets.append(position)
+                position += len(unit.name) + 1
+            self._names[level.key] = (
+                "\n".join(unit.name.casefold() for unit in active),
+                offsets,
+            )
+            if level.has_postal_code:
+                for unit in active:
+                    for postal_code in unit.postal_code.split(","):
+                        if postal_code:
+                            self.by_postal_code[postal_code].append(unit.code)
+
+    # --- look-ups -----------------------------------------------------------
+
+    def resolve(self, level_key, reference):
+        """BPS codes of the units a code names (BPS, or dotted Kemendagri).
+
+        Raises a 400 for a malformed code; an unknown one gives ``[]``.
+        """
+        level = LEVELS[level_key]
+        if level.is_code(reference):
+            return [reference] if reference in self.units[level_key] else []
+        if level.is_kemendagri_code(reference):
+            return self.by_kemendagri[level_key].get(reference, [])
+        raise invalid_code(level, reference)
+
+    def unit(self, level_key, reference):
+        codes = self.resolve(level_key, reference)
+        if not codes:
+            raise ApiError(
+                404, f"No {LEVELS[level_key].label} with code {quoted(reference)}."
+            )
+        return self.units[level_key][codes[0]]
+
+    def name_matches(self, level_key, text):
+        """Active codes of a level whose name contains ``text`` (literally,
+        case-insensitive), ordered by code."""
+        needle = text.casefold()
+        if not needle or "\n" in needle:
+            return []
+        blob, offsets = self._names[level_key]
+        codes = self.active_codes[level_key]
+        matches = []
+        # A needle without "\n" cannot span two names: each hit lies in one.
+        position = blob.find(needle)
+        while position != -1:
+            index = bisect_right(offsets, position) - 1
+            matches.append(codes[index])
+            if index + 1 == len(offsets):
+                break
+            position = blob.find(needle, offsets[index + 1])
+        return matches
+
+    def select(self, level_key, parent_reference=None, name=None):
+        """Active codes of a level, filtered by parent and/or name (AND)."""
+        if parent_reference is None:
+            return (
+                self.name_matches(level_key, name)
+                if name
+                else (self.active_codes[level_key])
+            )
+        codes = []
+        for parent_code in self.resolve(LEVELS[level_key].parent, parent_reference):
+            codes.extend(self.children[level_key].get(parent_code, ()))
+        codes.sort()
+        if name:
+            needle = name.casefold()
+            units = self.units[level_key]
+            codes = [code for code in codes if needle in units[code].name.casefold()]
+        return codes
+
+    # --- shapes (the published API's, README "Routes") ----------------------
+
+    def ref(self, level_key, code):
+        unit = self.units[level_key].get(code)
+        return {"code": code, "name": unit.name if unit else ""}
+
+    def ancestor_codes(self, level_key, unit):
+        """{level: code} of a unit's ancestors, nearest first."""
+        result = {}
+        for ancestor in ancestors(level_key):
+            result[ancestor] = unit.parent_code
+            unit = self.units[ancestor].get(unit.parent_code)
+            if unit is None:
+                break
+        return result
+
+    def list_item(self, level_key, code):
+        level, unit = LEVELS[level_key], self.units[level_key][code]
+        item = {"code": unit.code, "name": unit.name}
+        if level.has_postal_code:
+            item["postal_code"] = unit.postal_code
+        if level.parent:
+            item[LEVELS[level.parent].code_key] = unit.parent_code
+        return item
+
+    def detail(self, level_key, unit):
+        answer = {"code": unit.code, "name": unit.name}
+        if LEVELS[level_key].has_postal_code:
+            answer["postal_code"] = unit.postal_code
+        for ancestor, code in self.ancestor_codes(level_key, unit).items():
+            answer[LEVELS[ancestor].detail_key] = self.ref(ancestor, code)
+        answer["kemendagri_code"] = unit.kemendagri_code
+        answer["active"] = unit.active
+        return answer
+
+    def postal_item(self, code):
+        """A village with its ancestors named by level (``/api/kodepos``)."""
+        unit = self.units["kelurahan"][code]
+        item = {"code": unit.code, "name": unit.name, "postal_code": unit.postal_code}
+        for ancestor, ancestor_code in self.ancestor_codes("kelurahan", unit).items():
+            item[ancestor] = self.ref(ancestor, ancestor_code)
+        return item
+
+    # --- answers (one per route family; see routes.py) ----------------------
+
+    def answer(self, route, code, args):
+        """The serialized answer of ``route``, from the cache when it was
+        asked before. ``args`` are the route's parsed parameters: normalised
+        values, so that spellings of one value share one entry."""
+        key = (route.name, code, tuple(args.values()))
+        answer = self.answers.get(key)
+        if answer is None:
+            payload, total = route.answer(self, code, args)
+            answer = serialize(payload, total, self.version.encode())
+            self.answers.put(key, answer)
+        return answer
+
+    def list_answer(self, level_key, args):
+        parent = LEVELS[level_key].parent
+        parent_filter = LEVELS[parent].parent_filter if parent else None
+        codes = self.select(level_key, args.get(parent_filter), args.get("name"))
+        offset, limit = args.get("offset") or 0, args.get("limit")
+        page = codes[offset : offset + limit] if limit is not None else codes[offset:]
+        return [self.list_item(level_key, code) for code in page], len(codes)
+
+    def detail_answer(self, level_key, code):
+        return self.detail(level_key, self.unit(level_key, code)), None
+
+    def kodepos_answer(self, postal_code):
+        if not is_postal_code(postal_code):
+            raise ApiError(
+                400, f"Invalid postal code {quoted(postal_code)}: expected 5 digits."
+            )
+        codes = self.by_postal_code.get(postal_code)
+        if not codes:
+            raise ApiError(
+                404, f"No kelurahan/desa with postal code {quoted(postal_code)}."
+            )
+        return [self.postal_item(code) for code in codes], len(codes)
+
+    def search_answer(self, args):
+        limit = args.get("limit")
+        return {
+            level: [
+                self.list_item(level, code)
+                for code in self.name_matches(level, args["q"])[:limit]
+            ]
+            for level in LEVELS
+        }, None

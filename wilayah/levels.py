@@ -1,0 +1,216 @@
+"""The four levels of Indonesia's administrative units, described once.
+
+Everything else derives from this table: the models' names, fields and code
+rules, the data loader, the API's index and JSON shapes, its routes, the
+OpenAPI document, the tests and the bench/soak/fuzz tools. Plain Python: no
+ORM, so that unit tests and the tools import it without a database.
+"""
+
+import re
+from dataclasses import dataclass
+
+# One rule for digits everywhere: ASCII only. Python's \d also takes e.g.
+# fullwidth or Arabic-Indic digits, which no code of either numbering has.
+DIGIT = "[0-9]"
+POSTAL_CODE_PATTERN = f"{DIGIT}{{5}}"
+# Patterns are published in the OpenAPI document: they use only syntax that
+# Python's re and ECMA-262 (JavaScript, with or without the u flag) read alike,
+# and are matched with re.fullmatch here (so "$" never accepts a trailing "\n").
+POSTAL_CODES_PATTERN = f"^({POSTAL_CODE_PATTERN}(,{POSTAL_CODE_PATTERN})*)?$"
+
+
+def is_postal_code(value):
+    """A single 5-digit postal code."""
+    return bool(re.fullmatch(POSTAL_CODE_PATTERN, value or ""))
+
+
+def normalize_postal_codes(value):
+    """'23898, 23895' -> '23895,23898' (sorted, no blanks, no repeats)."""
+    if not value:
+        return value
+    return ",".join(sorted({part.strip() for part in str(value).split(",")} - {""}))
+
+
+@dataclass(frozen=True)
+class Level:
+    """One level of units, e.g. ``kota``."""
+
+    key: str  # "kota": model wilayah.kota, route /api/kota, table wilayah_kota
+    title: str  # "Kota/Kabupaten": the model's description and menus
+    label: str  # "kota/kabupaten": how API messages name a unit
+    word: str  # "city/regency": how the OpenAPI document names it
+    code_length: int  # digits of its BPS code
+    parent: str | None  # key of the level above
+    child: str | None  # key of the level below
+    # Lengths of the dotted parts of its Kemendagri code ((2, 2) is 32.04); a
+    # province's Kemendagri code has no dot and is not accepted as a reference.
+    kemendagri_parts: tuple
+    name_string: str  # labels of the fields, as the published module has them
+    code_string: str
+    # JSON shapes: how a child's list item names this level's code, and how a
+    # descendant's detail names this level (API Part A).
+    code_key: str | None
+    detail_key: str | None
+    has_postal_code: bool
+    shipped_units: int  # units in the data the addon ships (data/wilayah/)
+    # The unit the documentation shows (and the tests request): code, name,
+    # Kemendagri code (and postal code, for villages).
+    example: tuple
+
+    @property
+    def model(self):
+        return f"wilayah.{self.key}"
+
+    @property
+    def table(self):
+        return f"wilayah_{self.key}"
+
+    @property
+    def xmlid_prefix(self):
+        return f"{self.key}_"
+
+    @property
+    def data_file(self):
+        """The shipped CSV, in data/wilayah/."""
+        return f"data_{self.key}.csv"
+
+    @property
+    def parent_field(self):
+        return f"{self.parent}_id" if self.parent else None
+
+    @property
+    def child_field(self):
+        return f"{self.child}_ids" if self.child else None
+
+    @property
+    def parent_filter(self):
+        """The query parameter that filters the children's lists by this unit."""
+        return f"kode_{self.key}" if self.child else None
+
+    @property
+    def code_pattern(self):
+        return f"^{DIGIT}{{{self.code_length}}}$"
+
+    @property
+    def kemendagri_pattern(self):
+        if not self.kemendagri_parts:
+            return None
+        parts = (f"{DIGIT}{{{length}}}" for length in self.kemendagri_parts)
+        return "^" + r"\.".join(parts) + "$"
+
+    @property
+    def example_code(self):
+        return self.example[0]
+
+    @property
+    def example_kemendagri(self):
+        return self.example[2]
+
+    def is_code(self, value):
+        return bool(re.fullmatch(self.code_pattern, value))
+
+    def is_kemendagri_code(self, value):
+        pattern = self.kemendagri_pattern
+        return bool(pattern and re.fullmatch(pattern, value))
+
+    def code_help(self):
+        """'4 digits (BPS) or a dotted Kemendagri code such as 32.04'."""
+        help_ = f"{self.code_length} digits"
+        if self.kemendagri_parts:
+            help_ += (
+                " (BPS) or a dotted Kemendagri code such as "
+                f"{self.example_kemendagri}"
+            )
+        return help_
+
+
+LEVELS = {
+    level.key: level
+    for level in (
+        Level(
+            key="provinsi",
+            title="Provinsi",
+            label="provinsi",
+            word="province",
+            code_length=2,
+            parent=None,
+            child="kota",
+            kemendagri_parts=(),
+            name_string="Name Provinsi",
+            code_string="Kode Provinsi",
+            code_key="province_code",
+            detail_key="province",
+            has_postal_code=False,
+            shipped_units=38,
+            example=("32", "JAWA BARAT", "32"),
+        ),
+        Level(
+            key="kota",
+            title="Kota/Kabupaten",
+            label="kota/kabupaten",
+            word="city/regency",
+            code_length=4,
+            parent="provinsi",
+            child="kecamatan",
+            kemendagri_parts=(2, 2),
+            name_string="Nama Kota",
+            code_string="Kode Kota",
+            code_key="city_code",
+            detail_key="city",
+            has_postal_code=False,
+            shipped_units=514,
+            example=("3204", "BANDUNG", "32.04"),
+        ),
+        Level(
+            key="kecamatan",
+            title="Kecamatan",
+            label="kecamatan",
+            word="district",
+            code_length=7,
+            parent="kota",
+            child="kelurahan",
+            kemendagri_parts=(2, 2, 2),
+            name_string="Nama Kecamatan",
+            code_string="Kode Kecamatan",
+            code_key="district_code",
+            detail_key="sub_district",
+            has_postal_code=False,
+            shipped_units=7277,
+            example=("3204050", "KERTASARI", "32.04.31"),
+        ),
+        Level(
+            key="kelurahan",
+            title="Kelurahan/Desa",
+            label="kelurahan/desa",
+            word="village",
+            code_length=10,
+            parent="kecamatan",
+            child=None,
+            kemendagri_parts=(2, 2, 2, 4),
+            name_string="Nama Kelurahan",
+            code_string="Kode Kelurahan",
+            code_key=None,
+            detail_key=None,
+            has_postal_code=True,
+            shipped_units=84197,
+            example=("3204050001", "NEGLAWANGI", "32.04.31.2005", "40386"),
+        ),
+    )
+}
+# Top-down: parents always come before their children.
+LEVEL_KEYS = tuple(LEVELS)
+
+
+def ancestors(level_key):
+    """Keys of the levels above ``level_key``, nearest first."""
+    result = []
+    parent = LEVELS[level_key].parent
+    while parent:
+        result.append(parent)
+        parent = LEVELS[parent].parent
+    return tuple(result)
+
+
+def by_model(model_name):
+    """The level of a model name, or None."""
+    return next((lvl for lvl in LEVELS.values() if lvl.model == model_name), None)

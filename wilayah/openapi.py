@@ -1,0 +1,433 @@
+"""The OpenAPI 3.1 document of the API and its docs page, built from the
+route table and the level table.
+
+Served at ``/api/openapi.json`` and ``/api/docs`` (two public rows of the
+route table); ``tests/test_openapi.py`` checks the document against Odoo's
+routing map, a validator and real answers.
+"""
+
+import ast
+import functools
+import html
+import json
+import re
+from pathlib import Path
+
+from .errors import (
+    SERVER_ERROR,
+    ApiError,
+    invalid_code,
+    method_not_allowed,
+)
+from .index import answer_of
+from .levels import LEVELS, POSTAL_CODE_PATTERN, POSTAL_CODES_PATTERN, ancestors
+from .routes import (
+    ALLOW,
+    CORS_EXPOSE_HEADERS,
+    DOCS_CSS,
+    DOCS_JS,
+    DOCS_PATH,
+    EXAMPLES,
+    OPENAPI_PATH,
+    ROUTES,
+    ROUTES_BY_NAME,
+    SWAGGER_CSS,
+    SWAGGER_JS,
+    detail_schema_name,
+    list_schema_name,
+    schema_ref,
+)
+from .settings import API_CLOSED, API_KEY_HEADER, API_KEY_PARAM, MISSING_KEY
+
+ADDON_DIR = Path(__file__).resolve().parent.parent
+RESPONSE_REF = "#/components/responses/"
+
+SWAGGER_UI_VERSION = "5.35.0"  # static/lib/swagger-ui/README.md
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<title>Wilayah Indonesia API</title>
+<link rel="stylesheet" href="{swagger_css}"/>
+<link rel="stylesheet" href="{docs_css}"/>
+</head>
+<body>
+<div id="swagger-ui" data-spec-url="{spec_url}">
+<noscript><p class="wilayah-noscript">This page needs JavaScript. The API is
+described by the OpenAPI document <a href="{spec_url}">{spec_url}</a>.</p></noscript>
+</div>
+<script src="{swagger_js}"></script>
+<script src="{docs_js}"></script>
+</body>
+</html>
+"""
+
+
+def _example_error(status):
+    """The message a real request gets for each documented status."""
+    try:
+        if status == 404:
+            EXAMPLES.unit("kecamatan", "3204999")
+        raise {
+            400: invalid_code(LEVELS["kecamatan"], "32040"),
+            401: ApiError(401, MISSING_KEY),
+            405: method_not_allowed("POST", ALLOW),
+            500: ApiError(500, SERVER_ERROR),
+            503: ApiError(503, API_CLOSED),
+        }[status]
+    except ApiError as error:
+        return error.message
+
+
+ERRORS = {
+    400: (
+        "BadRequest",
+        "Malformed input: a code that is not digits of a valid length, a postal "
+        "code that is not 5 digits, `q` shorter than 3 characters, a bad "
+        "`limit`/`offset`.",
+    ),
+    401: (
+        "Unauthorized",
+        f"The `{API_KEY_HEADER}` header is missing or the key is wrong.",
+    ),
+    404: (
+        "NotFound",
+        "A well-formed code or postal code that matches nothing (or an unknown "
+        "`/api/...` path).",
+    ),
+    405: (
+        "MethodNotAllowed",
+        "Any method other than GET, HEAD and OPTIONS (CORS preflight), on any "
+        "`/api/...` path; the `Allow` header lists the allowed ones.",
+    ),
+    500: (
+        "InternalServerError",
+        "Unexpected server error (logged on the server, never a stack trace).",
+    ),
+    503: (
+        "ServiceUnavailable",
+        "The API is closed: no API key is configured (the system parameter is "
+        "missing, empty or still the published placeholder); or the database is "
+        "unreachable (then with `Retry-After`).",
+    ),
+}
+ERROR_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+DESCRIPTION = f"""\
+Indonesian administrative regions: provinsi (province), kota/kabupaten
+(city/regency), kecamatan (district), kelurahan/desa (village) and postal codes.
+
+**Authentication.** Every data route needs the API key in the `{API_KEY_HEADER}`
+header (**Authorize** above). An administrator finds or sets it in Settings >
+Technical > System Parameters, key `{API_KEY_PARAM}`. This document
+(`{OPENAPI_PATH}`) and its page (`{DOCS_PATH}`) need no key.
+
+**Codes** are JSON strings. BPS codes: {
+    ", ".join(
+        f"{level.word} {level.code_length} digits (`{level.example_code}`)"
+        for level in LEVELS.values()
+    )
+}. Detail routes and parent filters also take the dotted Kemendagri code ({
+    ", ".join(
+        f"`{level.example_kemendagri}`"
+        for level in LEVELS.values()
+        if level.kemendagri_parts
+    )
+}); a province's Kemendagri code is its BPS code. Postal codes are strings; a
+village may have several, comma-separated (`"23895,23898"`), or none (`""`).
+
+**Lists** are ordered by code; filters combine with AND; an unknown filter value
+gives `[]`. `limit`/`offset` page them and `X-Total-Count` gives the total.
+`name` and `q` match literally (`%`, `_`, `\\` are plain characters),
+case-insensitively, ignoring surrounding blanks.
+
+**Caching.** Every answer has an `ETag`; a request with a matching
+`If-None-Match` gets `304 Not Modified` without a body. Answers are gzipped when
+the client sends `Accept-Encoding: gzip`.
+
+**Errors** are JSON `{{"status": int, "error": str, "message": str}}`, never HTML:
+400 malformed input, 401 missing or wrong key, 404 nothing with that code, 405 a
+method other than GET/HEAD/OPTIONS, 503 no key configured, 500 unexpected.
+
+**CORS.** Browsers may call the API from the origins the administrator allows
+(system parameter `wilayah.api.cors_origins`, default any); the preflight allows
+the `{API_KEY_HEADER}` header and exposes `{CORS_EXPOSE_HEADERS}`.
+"""
+
+
+def openapi_path(werkzeug_path):
+    """``/api/kota/<string:code>`` -> ``/api/kota/{code}``."""
+    return re.sub(r"<(?:[^<>:]+:)?([^<>]+)>", r"{\1}", werkzeug_path)
+
+
+def _json_content(schema, example):
+    return {"application/json": {"schema": schema, "example": example}}
+
+
+def code_schema(level):
+    """A code that the routes accept: BPS, or dotted Kemendagri below provinces."""
+    bps = {"type": "string", "pattern": level.code_pattern, "title": "BPS code"}
+    if not level.kemendagri_parts:
+        return {**bps, "examples": [level.example_code]}
+    kemendagri = {
+        "type": "string",
+        "pattern": level.kemendagri_pattern,
+        "title": "Kemendagri code",
+    }
+    return {
+        "type": "string",
+        "anyOf": [bps, kemendagri],
+        "examples": [level.example_code, level.example_kemendagri],
+    }
+
+
+def _parameter_schema(param):
+    if param.kind == "code":
+        return code_schema(LEVELS[param.level])
+    if param.kind == "postal":
+        return {"type": "string", "pattern": f"^{POSTAL_CODE_PATTERN}$"}
+    if param.kind == "count":
+        schema = {"type": "integer", "minimum": param.minimum}
+        if param.maximum is not None:
+            schema["maximum"] = param.maximum
+        elif param.minimum == 0:
+            schema["default"] = 0
+        return schema
+    schema = {"type": "string"}
+    if param.min_length:
+        schema["minLength"] = param.min_length
+    return schema
+
+
+def _parameter(param, where):
+    parameter = {
+        "name": param.name,
+        "in": where,
+        "required": where == "path" or param.required,
+        "description": param.description,
+        "schema": _parameter_schema(param),
+    }
+    if param.example is not None:
+        parameter["example"] = param.example
+    return parameter
+
+
+def _operation(route):
+    parameters = [_parameter(route.code, "path")] if route.code else []
+    parameters += [_parameter(param, "query") for param in route.params]
+    headers = {"ETag": {"$ref": "#/components/headers/ETag"}}
+    if route.paged:
+        headers["X-Total-Count"] = {"$ref": "#/components/headers/X-Total-Count"}
+    ok = {
+        "description": route.description,
+        "headers": headers,
+        "content": _json_content(route.schema, route.example),
+    }
+    statuses = (400, 401, 404) if route.not_found else (400, 401)
+    responses = {"200": ok, "304": {"$ref": RESPONSE_REF + "NotModified"}}
+    for status in (*statuses, 500, 503):
+        responses[str(status)] = {"$ref": RESPONSE_REF + ERRORS[status][0]}
+    return {
+        "tags": [route.tag],
+        "summary": route.summary,
+        "operationId": route.name,
+        "parameters": parameters,
+        "responses": responses,
+    }
+
+
+def _object(properties, example=None):
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    if example is not None:
+        schema["examples"] = [example]
+    return schema
+
+
+def _schemas():
+    string = {"type": "string"}
+    postal = {
+        "type": "string",
+        "pattern": POSTAL_CODES_PATTERN,
+        "description": 'Postal code(s), comma-separated; `""` when unknown.',
+    }
+    kemendagri = {
+        "type": "string",
+        "description": "Dotted Kemendagri code(s), comma-separated where BPS "
+        'merges units; `""` when Kemendagri has none.',
+    }
+    active = {
+        "type": "boolean",
+        "description": "False for a unit no longer in the current data.",
+    }
+
+    def code(level):
+        return {"type": "string", "pattern": level.code_pattern}
+
+    def ref(level):
+        return _object({"code": code(level), "name": string})
+
+    schemas = {}
+    for level in LEVELS.values():
+        item = {"code": code(level), "name": string}
+        detail = dict(item)
+        if level.has_postal_code:
+            item["postal_code"] = detail["postal_code"] = postal
+        if level.parent:
+            item[LEVELS[level.parent].code_key] = code(LEVELS[level.parent])
+        for ancestor in ancestors(level.key):
+            detail[LEVELS[ancestor].detail_key] = ref(LEVELS[ancestor])
+        detail.update(kemendagri_code=kemendagri, active=active)
+        example = EXAMPLES.units[level.key][level.example_code]
+        schemas[list_schema_name(level.key)] = _object(item)
+        schemas[detail_schema_name(level.key)] = _object(
+            detail, EXAMPLES.detail(level.key, example)
+        )
+    kodepos_item = {
+        "code": code(LEVELS["kelurahan"]),
+        "name": string,
+        "postal_code": postal,
+        **{ancestor: ref(LEVELS[ancestor]) for ancestor in ancestors("kelurahan")},
+    }
+    schemas["KodeposItem"] = _object(kodepos_item, ROUTES_BY_NAME["kodepos"].example[0])
+    schemas["SearchResult"] = _object(
+        {
+            level: {"type": "array", "items": schema_ref(list_schema_name(level))}
+            for level in LEVELS
+        },
+        ROUTES_BY_NAME["search"].example,
+    )
+    schemas["Error"] = _object(
+        {
+            "status": {"type": "integer", "description": "The HTTP status."},
+            "error": {"type": "string", "description": "Its standard phrase."},
+            "message": {"type": "string", "description": "What went wrong."},
+        }
+    )
+    return schemas
+
+
+def _responses():
+    responses = {
+        "NotModified": {
+            "description": "Not Modified: `If-None-Match` matches the answer's "
+            "`ETag`; no body.",
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        }
+    }
+    for status, (name, description) in ERRORS.items():
+        example = {
+            "status": status,
+            "error": ERROR_TITLES[status],
+            "message": _example_error(status),
+        }
+        responses[name] = {
+            "description": f"{ERROR_TITLES[status]}: {description}",
+            "content": _json_content(schema_ref("Error"), example),
+        }
+    return responses
+
+
+def _public_operation(route):
+    content = {route.content_type.split(";")[0]: {"schema": route.schema}}
+    responses = {
+        "200": {
+            "description": route.description,
+            "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+            "content": content,
+        },
+        "304": {"$ref": RESPONSE_REF + "NotModified"},
+    }
+    return {
+        "tags": [route.tag],
+        "summary": route.summary,
+        "operationId": route.name,
+        "security": [],
+        "responses": responses,
+    }
+
+
+def _manifest_version():
+    manifest = ast.literal_eval((ADDON_DIR / "__manifest__.py").read_text())
+    return manifest["version"]
+
+
+@functools.cache
+def build_openapi():
+    """The OpenAPI document, as a dict (built once per process; do not mutate)."""
+    paths = {
+        openapi_path(route.path): {
+            "get": _public_operation(route) if route.public else _operation(route)
+        }
+        for route in ROUTES
+    }
+    tags = list(dict.fromkeys(route.tag for route in ROUTES))
+    return {
+        "openapi": "3.1.0",
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "info": {
+            "title": "Wilayah Indonesia API",
+            "version": _manifest_version(),
+            "summary": "Indonesian administrative regions and postal codes.",
+            "description": DESCRIPTION,
+            "license": {"name": "LGPL-3.0", "identifier": "LGPL-3.0-only"},
+        },
+        "servers": [{"url": "/", "description": "This Odoo server"}],
+        "security": [{"ApiKey": []}],
+        "tags": [{"name": tag} for tag in tags],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "ApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": API_KEY_HEADER,
+                    "description": f"The value of the system parameter "
+                    f"`{API_KEY_PARAM}`.",
+                }
+            },
+            "schemas": _schemas(),
+            "responses": _responses(),
+            "headers": {
+                "ETag": {
+                    "description": "Identifies this answer; send it back in "
+                    "`If-None-Match` to get a `304` while it is unchanged.",
+                    "schema": {"type": "string"},
+                },
+                "X-Total-Count": {
+                    "description": "How many items match, before `limit`/`offset`.",
+                    "schema": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+    }
+
+
+@functools.cache
+def openapi_answer():
+    document = json.dumps(build_openapi(), ensure_ascii=False, indent=1).encode()
+    return answer_of(document)
+
+
+@functools.cache
+def docs_answer():
+    version = f"?v={SWAGGER_UI_VERSION}"
+    page = DOCS_PAGE.format(
+        swagger_css=html.escape(SWAGGER_CSS + version),
+        swagger_js=html.escape(SWAGGER_JS + version),
+        docs_css=html.escape(DOCS_CSS + version),
+        docs_js=html.escape(DOCS_JS + version),
+        spec_url=html.escape(OPENAPI_PATH),
+    )
+    return answer_of(page.encode())

@@ -1,0 +1,105 @@
+"""Query parameters of the API routes and the errors they answer.
+
+A parameter is parsed into a normalised value (trimmed text, an int): the
+answer cache keys on these values, so "offset=01" and "offset=1" share one
+entry.
+"""
+
+from dataclasses import dataclass
+
+from .errors import ApiError, invalid_code, quoted
+from .levels import LEVELS
+
+MIN_QUERY_LENGTH = 3
+MAX_LIMIT = 100_000
+# Past 18 digits a count is beyond any list anyway; int() would refuse more
+# than 4300 digits (a ValueError, so a 500).
+MAX_COUNT_DIGITS = 18
+
+
+def text(value):
+    """A text parameter without its surrounding blanks; None when empty."""
+    if value is None:
+        return None
+    return value.strip() or None
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter: ``kind`` is "text", "code" (of ``level``) or "count"."""
+
+    name: str
+    kind: str
+    description: str
+    level: str | None = None
+    minimum: int = 0
+    maximum: int | None = None
+    min_length: int = 0
+    example: str | None = None
+
+    @property
+    def required(self):
+        return self.min_length > 0
+
+    def parse(self, raw):
+        """The normalised value of ``raw`` (a str or None), or an ApiError 400."""
+        value = text(raw)
+        if self.kind == "text":
+            if self.min_length and len(value or "") < self.min_length:
+                raise ApiError(
+                    400,
+                    f"Parameter '{self.name}' needs at least "
+                    f"{self.min_length} characters.",
+                )
+            return value
+        if value is None:
+            return None
+        if self.kind == "code":
+            level = LEVELS[self.level]
+            if not (level.is_code(value) or level.is_kemendagri_code(value)):
+                raise invalid_code(level, value)
+            return value
+        return self._count(value)
+
+    def _count(self, value):
+        number = None
+        if value.isascii() and value.isdigit():
+            significant = value.lstrip("0") or "0"
+            number = (
+                int(significant)
+                if len(significant) <= MAX_COUNT_DIGITS
+                else 10**MAX_COUNT_DIGITS
+            )
+        if (
+            number is None
+            or number < self.minimum
+            or (self.maximum is not None and number > self.maximum)
+        ):
+            bound = (
+                f"from {self.minimum} to {self.maximum}"
+                if self.maximum is not None
+                else f"{self.minimum} or more"
+            )
+            raise ApiError(
+                400,
+                f"Invalid '{self.name}' value {quoted(value)}: "
+                f"expected a whole number {bound}.",
+            )
+        return number
+
+
+def parse_params(params, raw_args):
+    """{name: normalised value} of the route's ``params`` in ``raw_args``."""
+    return {param.name: param.parse(raw_args.get(param.name)) for param in params}
+
+
+LIMIT = Param(
+    "limit",
+    "count",
+    "At most this many items (ordered by code); without it, all of them.",
+    minimum=1,
+    maximum=MAX_LIMIT,
+)
+OFFSET = Param(
+    "offset", "count", "Skip this many items first (ordered by code).", minimum=0
+)

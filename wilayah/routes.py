@@ -1,0 +1,311 @@
+"""The API's routes: one row each, in one table.
+
+The controller registers and serves every row, the OpenAPI document describes
+them, the tests request their examples, and the bench, soak and fuzz tools
+take their requests from here. Adding a route is one row here and one answer
+method on the index (or a function for a route that needs none).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import ADDON
+from .index import RegionIndex, Unit
+from .levels import LEVELS
+from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
+
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+SCHEMA_REF = "#/components/schemas/"
+ALLOW = "GET, HEAD, OPTIONS"
+CORS_EXPOSE_HEADERS = "ETag, X-Total-Count"
+OPENAPI_PATH = "/api/openapi.json"
+DOCS_PATH = "/api/docs"
+STATIC = f"/{ADDON}/static"
+SWAGGER_CSS = f"{STATIC}/lib/swagger-ui/swagger-ui.css"
+SWAGGER_JS = f"{STATIC}/lib/swagger-ui/swagger-ui-bundle.js"
+DOCS_CSS = f"{STATIC}/src/docs/docs.css"
+DOCS_JS = f"{STATIC}/src/docs/docs.js"
+# Swagger UI sets style attributes and inline SVG; everything else is 'self'.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+)
+
+
+def schema_ref(name):
+    return {"$ref": SCHEMA_REF + name}
+
+
+def list_schema_name(level_key):
+    """Name of the OpenAPI schema of a list item: ``Kota``."""
+    return level_key.capitalize()
+
+
+def detail_schema_name(level_key):
+    return f"{list_schema_name(level_key)}Detail"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # the controller's endpoint and the OpenAPI operationId
+    path: str  # werkzeug rule; <code> is the one path parameter
+    # (index, code, args) -> (payload, X-Total-Count or None)
+    answer: Callable
+    tag: str
+    summary: str
+    description: str  # of a 200 answer
+    schema: dict  # of a 200 answer's body
+    example_request: str  # path and query of a request whose answer is `example`
+    example: object = None
+    params: tuple = ()  # query parameters (Param), in the order they are parsed
+    code: Param | None = None  # the path parameter
+    not_found: bool = False  # a well-formed code can match nothing: 404
+    paged: bool = False  # X-Total-Count header
+    # Served without the key and without the region index (documentation).
+    public: bool = False
+    content_type: str = JSON_CONTENT_TYPE
+    headers: tuple = ()  # more headers of every answer
+
+    @property
+    def level(self):
+        return self.code.level if self.code else None
+
+    def path_for(self, code):
+        return self.path.replace("<string:code>", code)
+
+
+def _openapi():
+    # Imported late: the document is built from this table.
+    from . import openapi  # pylint: disable=import-outside-toplevel
+
+    return openapi
+
+
+def _example_index():
+    """An index of the example units alone (one per level, each the parent of
+    the next): the detail examples are its answers."""
+    rows, parent_code = {}, ""
+    for level in LEVELS.values():
+        code, name, kemendagri, *postal = level.example
+        rows[level.key] = [
+            Unit(code, name, parent_code, "".join(postal), kemendagri, True)
+        ]
+        parent_code = code
+    return RegionIndex(rows, "example")
+
+
+EXAMPLES = _example_index()
+
+
+def code_param(level_key, where):
+    level = LEVELS[level_key]
+    help_ = f"{level.code_length}-digit BPS code"
+    if level.kemendagri_parts:
+        help_ += f" or dotted Kemendagri code (`{level.example_kemendagri}`)"
+    if where == "path":
+        description = f"The {level.word}'s {help_}."
+    else:
+        description = (
+            f"Only the children of this {level.word}: its {help_}. "
+            "An unknown code gives `[]`."
+        )
+    name = "code" if where == "path" else level.parent_filter
+    return Param(name, "code", description, level=level_key, example=level.example_code)
+
+
+NAME = "name"
+
+# name filter and answer of each list's documented example
+LIST_EXAMPLES = {
+    "provinsi": (
+        "jawa",
+        [
+            {"code": "32", "name": "JAWA BARAT"},
+            {"code": "33", "name": "JAWA TENGAH"},
+            {"code": "35", "name": "JAWA TIMUR"},
+        ],
+    ),
+    "kota": (
+        "bandung",
+        [
+            {"code": "3204", "name": "BANDUNG", "province_code": "32"},
+            {"code": "3217", "name": "BANDUNG BARAT", "province_code": "32"},
+            {"code": "3273", "name": "BANDUNG", "province_code": "32"},
+        ],
+    ),
+    "kecamatan": (
+        "cicalengka",
+        [{"code": "3204100", "name": "CICALENGKA", "city_code": "3204"}],
+    ),
+    "kelurahan": (
+        "neglawangi",
+        [
+            {
+                "code": "3204050001",
+                "name": "NEGLAWANGI",
+                "postal_code": "40386",
+                "district_code": "3204050",
+            }
+        ],
+    ),
+}
+
+
+def list_route(level):
+    parent = LEVELS[level.parent] if level.parent else None
+    name_filter, example = LIST_EXAMPLES[level.key]
+    params = (
+        *((code_param(parent.key, "query"),) if parent else ()),
+        Param(
+            NAME,
+            "text",
+            "Only the units whose name contains this text "
+            "(case-insensitive, literal, surrounding blanks ignored).",
+            example=name_filter,
+        ),
+        LIMIT,
+        OFFSET,
+    )
+    return Route(
+        name=f"{level.key}_list",
+        path=f"/api/{level.key}",
+        answer=lambda index, _code, args: index.list_answer(level.key, args),
+        tag=level.title,
+        summary=f"List {level.word} units",
+        description="The matching units, by code (`[]` when none; example: "
+        f"`?name={name_filter}`).",
+        schema={"type": "array", "items": schema_ref(list_schema_name(level.key))},
+        example_request=f"/api/{level.key}?name={name_filter}",
+        example=example,
+        params=params,
+        paged=True,
+    )
+
+
+def detail_route(level):
+    return Route(
+        name=f"{level.key}_detail",
+        path=f"/api/{level.key}/<string:code>",
+        answer=lambda index, code, _args: index.detail_answer(level.key, code),
+        tag=level.title,
+        summary=f"One {level.word}",
+        description="The unit, with its ancestors and Kemendagri code.",
+        schema=schema_ref(detail_schema_name(level.key)),
+        example_request=f"/api/{level.key}/{level.example_code}",
+        example=EXAMPLES.detail(
+            level.key, EXAMPLES.units[level.key][level.example_code]
+        ),
+        code=code_param(level.key, "path"),
+        not_found=True,
+    )
+
+
+POSTAL_CODE = Param(
+    "code",
+    "postal",
+    "A 5-digit postal code; matches whole codes only.",
+    example="40266",
+)
+SEARCH_PARAMS = (
+    Param(
+        "q",
+        "text",
+        "Text searched in the names of every level (case-insensitive, literal); "
+        f"at least {MIN_QUERY_LENGTH} characters after trimming.",
+        min_length=MIN_QUERY_LENGTH,
+        example="utara",
+    ),
+    Param(
+        LIMIT.name,
+        LIMIT.kind,
+        "At most this many items per group (ordered by code); without it, all.",
+        minimum=LIMIT.minimum,
+        maximum=LIMIT.maximum,
+    ),
+)
+
+ROUTES = (
+    *(list_route(level) for level in LEVELS.values()),
+    *(detail_route(level) for level in LEVELS.values()),
+    Route(
+        name="kodepos",
+        path="/api/kodepos/<string:code>",
+        answer=lambda index, code, _args: index.kodepos_answer(code),
+        tag="Kode pos",
+        summary="Villages with a postal code",
+        description="Every village that has this postal code, by code.",
+        schema={"type": "array", "items": schema_ref("KodeposItem")},
+        example_request="/api/kodepos/40266",
+        example=[
+            {
+                "code": "3273080003",
+                "name": "BATUNUNGGAL",
+                "postal_code": "40266",
+                "kecamatan": {"code": "3273080", "name": "BANDUNG KIDUL"},
+                "kota": {"code": "3273", "name": "BANDUNG"},
+                "provinsi": {"code": "32", "name": "JAWA BARAT"},
+            }
+        ],
+        code=POSTAL_CODE,
+        not_found=True,
+        paged=True,
+    ),
+    Route(
+        name="search",
+        path="/api/search",
+        answer=lambda index, _code, args: index.search_answer(args),
+        tag="Search",
+        summary="Search every level by name",
+        description="The matches of every level, grouped; each group by code "
+        "(example: `?q=utara&limit=1`).",
+        schema=schema_ref("SearchResult"),
+        example_request="/api/search?q=utara&limit=1",
+        example={
+            "provinsi": [{"code": "12", "name": "SUMATERA UTARA"}],
+            "kota": [{"code": "1111", "name": "ACEH UTARA", "province_code": "11"}],
+            "kecamatan": [
+                {"code": "1102021", "name": "SINGKIL UTARA", "city_code": "1102"}
+            ],
+            "kelurahan": [
+                {
+                    "code": "1102021001",
+                    "name": "GOSONG TELAGA UTARA",
+                    "postal_code": "24787,24791",
+                    "district_code": "1102021",
+                }
+            ],
+        },
+        params=SEARCH_PARAMS,
+    ),
+    # The documentation's own two rows: the document describes this table.
+    Route(
+        name="openapi",
+        path=OPENAPI_PATH,
+        answer=lambda _index, _code, _args: _openapi().openapi_answer(),
+        tag="Documentation",
+        summary="This OpenAPI 3.1 document",
+        description="The OpenAPI document of the API.",
+        schema={"type": "object"},
+        example_request=OPENAPI_PATH,
+        public=True,
+    ),
+    Route(
+        name="docs",
+        path=DOCS_PATH,
+        answer=lambda _index, _code, _args: _openapi().docs_answer(),
+        tag="Documentation",
+        summary="This documentation page (Swagger UI)",
+        description="An HTML page rendering this document.",
+        schema={"type": "string"},
+        example_request=DOCS_PATH,
+        public=True,
+        content_type="text/html; charset=utf-8",
+        headers=(
+            ("Content-Security-Policy", DOCS_CSP),
+            ("X-Frame-Options", "SAMEORIGIN"),
+            ("Referrer-Policy", "no-referrer"),
+        ),
+    ),
+)
+ROUTES_BY_NAME = {route.name: route for route in ROUTES}
