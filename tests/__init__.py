@@ -7,3 +7,4 @@ from . import test_api_errors
 from . import test_api_http
 from . import test_settings
 from . import test_openapi
+from . import test_wilayah

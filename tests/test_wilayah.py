@@ -1,0 +1,133 @@
+"""The plain package (``wilayah/``) on its own: no database, no HTTP."""
+
+from odoo.tests import BaseCase, tagged
+
+from ..wilayah.errors import ApiError
+from ..wilayah.index import RegionIndex, Unit
+from ..wilayah.levels import LEVELS, ancestors, is_postal_code, normalize_postal_codes
+from ..wilayah.openapi import build_openapi, openapi_path
+from ..wilayah.params import LIMIT, MAX_LIMIT, OFFSET, parse_params
+from ..wilayah.routes import EXAMPLES, ROUTES, ROUTES_BY_NAME
+
+
+@tagged("post_install", "-at_install")
+class TestWilayahLevels(BaseCase):
+    def test_table_is_one_chain(self):
+        levels = list(LEVELS.values())
+        self.assertIsNone(levels[0].parent)
+        self.assertIsNone(levels[-1].child)
+        for parent, child in zip(levels, levels[1:], strict=False):
+            self.assertEqual(parent.child, child.key)
+            self.assertEqual(child.parent, parent.key)
+            self.assertLess(parent.code_length, child.code_length)
+            # each example unit lies inside the one above
+            self.assertTrue(child.example_code.startswith(parent.example_code))
+        self.assertEqual(ancestors("kelurahan"), ("kecamatan", "kota", "provinsi"))
+
+    def test_code_rules(self):
+        kota = LEVELS["kota"]
+        self.assertTrue(kota.is_code("3204"))
+        self.assertTrue(kota.is_kemendagri_code("32.04"))
+        for value in ("320", "32041", "3204\n", "\uff13\uff12\uff10\uff14", "32.4"):
+            with self.subTest(value=value):
+                self.assertFalse(kota.is_code(value) or kota.is_kemendagri_code(value))
+        # A province's Kemendagri code is its BPS code: not a reference of its own.
+        self.assertFalse(LEVELS["provinsi"].is_kemendagri_code("32"))
+        for level in LEVELS.values():
+            self.assertTrue(level.is_code(level.example_code))
+
+    def test_postal_codes(self):
+        self.assertTrue(is_postal_code("40386"))
+        for value in ("4038", "403861", "4038\u0666", "40386\n", ""):
+            self.assertFalse(is_postal_code(value), repr(value))
+        self.assertEqual(normalize_postal_codes("23898, 23895,23898,"), "23895,23898")
+
+
+@tagged("post_install", "-at_install")
+class TestWilayahParams(BaseCase):
+    def test_counts_are_normalised(self):
+        params = (LIMIT, OFFSET)
+        for offset in ("1", "01", "0001", " 1 "):
+            with self.subTest(offset=offset):
+                self.assertEqual(
+                    parse_params(params, {"offset": offset}),
+                    {"limit": None, "offset": 1},
+                )
+        # more digits than int() takes: still a clear 400, not a ValueError
+        with self.assertRaises(ApiError) as caught:
+            parse_params(params, {"limit": "9" * 5000})
+        self.assertEqual(caught.exception.status, 400)
+        self.assertEqual(parse_params(params, {"offset": "9" * 5000})["offset"], 10**18)
+        for limit in ("0", "-1", "1.5", "x", str(MAX_LIMIT + 1), "\u0661"):
+            with self.subTest(limit=limit), self.assertRaises(ApiError) as caught:
+                parse_params(params, {"limit": limit})
+            self.assertIn("'limit'", caught.exception.message)
+
+    def test_text_and_codes(self):
+        route = ROUTES_BY_NAME["kota_list"]
+        args = parse_params(route.params, {"kode_provinsi": " 32 ", "name": "  "})
+        self.assertEqual(args["kode_provinsi"], "32")
+        self.assertIsNone(args["name"])
+        with self.assertRaises(ApiError) as caught:
+            parse_params(route.params, {"kode_provinsi": "3a"})
+        self.assertEqual(caught.exception.status, 400)
+        with self.assertRaises(ApiError):
+            parse_params(ROUTES_BY_NAME["search"].params, {"q": " ab "})
+
+
+@tagged("post_install", "-at_install")
+class TestWilayahIndex(BaseCase):
+    def test_examples_are_answers_of_the_example_index(self):
+        for route in ROUTES:
+            if route.public or route.level is None:
+                continue
+            with self.subTest(route=route.name):
+                level = LEVELS[route.level]
+                payload, total = route.answer(EXAMPLES, level.example_code, {})
+                self.assertEqual(payload, route.example)
+                self.assertIsNone(total)
+
+    def test_answer_cache_keys_on_normalised_values(self):
+        index = RegionIndex(
+            {
+                level: [unit]
+                for level, unit in (
+                    (key, EXAMPLES.units[key][LEVELS[key].example_code])
+                    for key in LEVELS
+                )
+            },
+            "v1",
+        )
+        route = ROUTES_BY_NAME["kelurahan_list"]
+        answers = {
+            index.answer(route, "", parse_params(route.params, {"offset": offset}))
+            for offset in ("0", "00", "000", " 0")
+        }
+        self.assertEqual(len(answers), 1)
+        self.assertEqual(len(index.answers._answers), 1)
+        answer = answers.pop()
+        self.assertEqual(answer.total, 1)
+        self.assertIn(b"NEGLAWANGI", answer.body)
+
+    def test_unknown_and_malformed_codes(self):
+        with self.assertRaises(ApiError) as caught:
+            EXAMPLES.unit("kota", "3299")
+        self.assertEqual(caught.exception.status, 404)
+        with self.assertRaises(ApiError) as caught:
+            EXAMPLES.unit("kota", "32.0")
+        self.assertEqual(caught.exception.status, 400)
+        self.assertEqual(EXAMPLES.unit("kota", "32.04").code, "3204")
+        self.assertEqual(
+            EXAMPLES.resolve("kecamatan", "32.04.31"), ["3204050"], "Kemendagri"
+        )
+        self.assertIsInstance(EXAMPLES.units["provinsi"]["32"], Unit)
+
+
+@tagged("post_install", "-at_install")
+class TestWilayahOpenApiDocument(BaseCase):
+    def test_one_path_per_route(self):
+        document = build_openapi()
+        self.assertEqual(
+            list(document["paths"]), [openapi_path(route.path) for route in ROUTES]
+        )
+        self.assertEqual(openapi_path("/api/kota/<string:code>"), "/api/kota/{code}")
