@@ -2,8 +2,9 @@
 
 from urllib.parse import urlencode
 
-from odoo.tests import HttpCase
+from odoo.tests import HttpCase, TransactionCase
 
+from ..wilayah.levels import LEVELS
 from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
 
 KEY = "wla-test-key-6f1d2c9a0b8e4f7a9c3d5e1b2a4c6d8e"
@@ -18,8 +19,20 @@ __all__ = [
     "JSON_CONTENT_TYPE",
     "KEY",
     "WilayahApiCase",
+    "WilayahCase",
     "url",
 ]
+
+
+class WilayahCase(TransactionCase):
+    """A TransactionCase with the four models at hand: ``self.Provinsi``,
+    ``self.Kota``, ``self.Kecamatan``, ``self.Kelurahan``."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for level in LEVELS.values():
+            setattr(cls, level.key.capitalize(), cls.env[level.model])
 
 
 def url(path, **params):

@@ -1,5 +1,5 @@
-"""Errors of the API (API.md B.3-B.5, B.10, C.14): JSON with the right status,
-never a traceback, never the key."""
+"""Errors of the API: JSON with the right status, never a traceback, never the
+key (README "Errors")."""
 
 import logging
 from contextlib import contextmanager

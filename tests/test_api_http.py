@@ -1,5 +1,5 @@
 """HTTP behaviour of the API: ETag/304, gzip, HEAD, CORS, no session cookie,
-no database writes (API.md B.8, B.12, C.14)."""
+no database writes."""
 
 import gzip
 

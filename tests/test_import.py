@@ -1,9 +1,10 @@
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-MODULE = "infinys_wilayah_indonesia_api"
+from ..wilayah import ADDON as MODULE
+from .common import WilayahCase
 
-# Column names of the import files (API.md, Part A).
+# Column names of the published module's import files.
 PROVINSI_FIELDS = ["id", "name", "code"]
 KOTA_FIELDS = ["id", "name", "code", "provinsi_id/id"]
 KECAMATAN_FIELDS = ["id", "name", "code", "kota_id/id"]
@@ -11,16 +12,12 @@ KELURAHAN_FIELDS = ["id", "name", "code", "kecamatan_id/id", "postal_code"]
 
 
 @tagged("post_install", "-at_install")
-class TestWilayahImport(TransactionCase):
-    """Importing the region files is an upsert by code (API.md B.11)."""
+class TestWilayahImport(WilayahCase):
+    """Importing the region files is an upsert by code (README, "Region data")."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Provinsi = cls.env["wilayah.provinsi"]
-        cls.Kota = cls.env["wilayah.kota"]
-        cls.Kecamatan = cls.env["wilayah.kecamatan"]
-        cls.Kelurahan = cls.env["wilayah.kelurahan"]
         cls.jabar = cls.env.ref(f"{MODULE}.provinsi_32")
         cls.bandung = cls.env.ref(f"{MODULE}.kota_3204")
         cls.kertasari = cls.env.ref(f"{MODULE}.kecamatan_3204050")

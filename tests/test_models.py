@@ -1,23 +1,20 @@
 from psycopg2 import IntegrityError
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..wilayah.levels import LEVELS
+from .common import WilayahCase
 
 WILAYAH_MODELS = tuple(level.model for level in LEVELS.values())
 
 
 @tagged("post_install", "-at_install")
-class TestWilayahModels(TransactionCase):
+class TestWilayahModels(WilayahCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Provinsi = cls.env["wilayah.provinsi"]
-        cls.Kota = cls.env["wilayah.kota"]
-        cls.Kecamatan = cls.env["wilayah.kecamatan"]
-        cls.Kelurahan = cls.env["wilayah.kelurahan"]
         # Code 99 is not used by the bundled data.
         cls.provinsi = cls.Provinsi.create({"name": "PROVINSI UJI", "code": "99"})
         cls.kota = cls.Kota.create(
@@ -43,44 +40,33 @@ class TestWilayahModels(TransactionCase):
     # -- codes -------------------------------------------------------------
 
     def test_code_validation_on_create(self):
+        parents = {
+            "provinsi": self.env["wilayah.provinsi"],
+            "kota": self.provinsi,
+            "kecamatan": self.kota,
+            "kelurahan": self.kecamatan,
+        }
         cases = [
-            ("wilayah.provinsi", {"name": "X", "code": "9"}),
-            ("wilayah.provinsi", {"name": "X", "code": "989"}),
-            ("wilayah.provinsi", {"name": "X", "code": "9A"}),
-            ("wilayah.provinsi", {"name": "X", "code": "٩٨"}),  # non-ASCII digits
-            (
-                "wilayah.kota",
-                {"name": "X", "code": "990", "provinsi_id": self.provinsi.id},
-            ),
-            (
-                "wilayah.kota",
-                {"name": "X", "code": "99x2", "provinsi_id": self.provinsi.id},
-            ),
-            (
-                "wilayah.kota",
-                {"name": "X", "code": "9801", "provinsi_id": self.provinsi.id},
-            ),
-            (
-                "wilayah.kecamatan",
-                {"name": "X", "code": "990102", "kota_id": self.kota.id},
-            ),
-            (
-                "wilayah.kecamatan",
-                {"name": "X", "code": "9902010", "kota_id": self.kota.id},
-            ),
-            (
-                "wilayah.kelurahan",
-                {"name": "X", "code": "990101000", "kecamatan_id": self.kecamatan.id},
-            ),
-            (
-                "wilayah.kelurahan",
-                {"name": "X", "code": "9901020001", "kecamatan_id": self.kecamatan.id},
-            ),
+            ("provinsi", "9"),
+            ("provinsi", "989"),
+            ("provinsi", "9A"),
+            ("provinsi", "٩٨"),  # non-ASCII digits
+            ("kota", "990"),
+            ("kota", "99x2"),
+            ("kota", "9801"),  # not below its provinsi 99
+            ("kecamatan", "990102"),
+            ("kecamatan", "9902010"),
+            ("kelurahan", "990101000"),
+            ("kelurahan", "9901020001"),
         ]
-        for model, vals in cases:
-            with self.subTest(model=model, code=vals["code"]):
+        for level_key, code in cases:
+            level = LEVELS[level_key]
+            vals = {"name": "X", "code": code}
+            if level.parent:
+                vals[level.parent_field] = parents[level_key].id
+            with self.subTest(level=level_key, code=code):
                 with self.assertRaises(ValidationError):
-                    self.env[model].create(vals)
+                    self.env[level.model].create(vals)
         # The same shapes with right codes are accepted.
         self.assertTrue(
             self.Kota.create(

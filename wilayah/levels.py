@@ -48,7 +48,7 @@ class Level:
     name_string: str  # labels of the fields, as the published module has them
     code_string: str
     # JSON shapes: how a child's list item names this level's code, and how a
-    # descendant's detail names this level (API Part A).
+    # descendant's detail names this level (the published module's shapes).
     code_key: str | None
     detail_key: str | None
     has_postal_code: bool
