@@ -214,7 +214,8 @@ db_fingerprint() {
     sql+="SELECT 'params', concat_ws(',', count(*), md5(string_agg(key || '=' ||"
     sql+=" coalesce(value, ''), ',' ORDER BY key))) FROM ir_config_parameter"
     sql+=" WHERE key LIKE 'wilayah.%'"
-    psql -X -d "$1" -tAc "$sql"
+    # UNION ALL alone has no order (PostgreSQL may run its parts in parallel)
+    psql -X -d "$1" -tAc "SELECT * FROM ($sql) AS fingerprint ORDER BY 1"
 }
 
 # ---------------------------------------------------------------------- Odoo
