@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""Benchmark of the Wilayah API routes against Odoo's /web/health (stdlib only).
+"""Benchmark of the Wilayah API routes against Odoo's /web/health (stdlib and
+the repository's ``wilayah`` package only).
 
-Run by scripts/bench.sh (``make bench``), which starts the server. Each route is
-measured ``--rounds`` times with ``wrk -t2 -c4 -d<duration>s --latency``;
-/web/health is measured several times in every round, between the routes, and
-every ratio is median(route req/s) / median(/web/health req/s) of this run.
+Run by scripts/bench.sh (``make bench``), which starts the server. The requests
+come from the route table (wilayah/routes.py, see route_requests), plus the
+full list gzipped, its 304 and a wrong key. Each is measured ``--rounds`` times
+with ``wrk -t2 -c4 -d<duration>s --latency``; /web/health is measured several
+times in every round, between the routes, and every ratio is median(route
+req/s) / median(/web/health req/s) of this run.
 Then a memory check: RSS of each HTTP worker after 10 and after 1,010 plain
 full-list requests. Benchmarks are not tests: the exit status is 0 even when a
 target is missed (the table says so); only a broken run exits non-zero.
@@ -23,6 +26,14 @@ import sys
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, field
+
+# The repository root: its plain `wilayah` package, without Odoo.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
+from wilayah.params import Param  # noqa: E402
+from wilayah.routes import ROUTES, ROUTES_BY_NAME, Route  # noqa: E402
+from wilayah.settings import API_KEY_HEADER  # noqa: E402
 
 THREADS = 2
 CONNECTIONS = 4
@@ -30,48 +41,122 @@ MAX_BYTES_FULL_GZIP = 1_500_000
 MEMORY_RATIO_MAX = 1.5
 
 HEALTH = "/web/health"
-FULL_GZIP = "/api/kelurahan (gzip)"
 GZIP = {"Accept-Encoding": "gzip"}
-WRONG_KEY = "/api/kelurahan/3204050001 wrong key (401)"
-RIGHT_KEY = "/api/kelurahan/3204050001"
+# Minimum ratio to /web/health, by kind of route (route_kind): every answer is
+# a look-up in a cache; a search answer and the OpenAPI document are larger.
+TARGETS = {
+    "detail": 0.8,
+    "list": 0.8,
+    "kodepos": 0.8,
+    "search": 0.7,
+    "documentation": 0.7,
+}
+FULL_GZIP_TARGET = 0.05
 
-# (label, path, extra headers, min ratio to /web/health, note)
-ROUTES = [
-    ("/api/provinsi/32", "/api/provinsi/32", {}, 0.8, "detail"),
-    ("/api/kota/3204", "/api/kota/3204", {}, 0.8, "detail"),
-    ("/api/kecamatan/3204050", "/api/kecamatan/3204050", {}, 0.8, "detail"),
-    ("/api/kelurahan/3204050001", "/api/kelurahan/3204050001", {}, 0.8, "detail"),
-    (
-        "/api/kecamatan/32.04.31",
-        "/api/kecamatan/32.04.31",
-        {},
-        0.8,
-        "detail, Kemendagri code",
-    ),
-    ("/api/kodepos/40266", "/api/kodepos/40266", {}, 0.8, "kodepos"),
-    ("/api/kota?name=bandung", "/api/kota?name=bandung", {}, 0.8, "filtered list"),
-    (
-        "/api/kecamatan?kode_kota=3204",
-        "/api/kecamatan?kode_kota=3204",
-        {},
-        0.8,
-        "filtered list",
-    ),
-    (
-        "/api/kelurahan?kode_kecamatan=3204050",
-        "/api/kelurahan?kode_kecamatan=3204050",
-        {},
-        0.8,
-        "filtered list",
-    ),
-    ("/api/provinsi", "/api/provinsi", {}, 0.8, "list <= 50 items"),
-    ("/api/search?q=sari", "/api/search?q=sari", {}, 0.7, "search"),
-    (FULL_GZIP, "/api/kelurahan", GZIP, 0.05, "full list"),
-    ("/api/kelurahan If-None-Match (304)", "/api/kelurahan", "etag", 0.8, "304"),
-    # Same route with a wrong key of the right length: it must cost what the
-    # right key costs (no timing hint about the key).
-    (WRONG_KEY, "/api/kelurahan/3204050001", "wrong-key", None, "401"),
-]
+
+def list_route(level_key):
+    return ROUTES_BY_NAME[f"{level_key}_list"]
+
+
+def detail_route(level_key):
+    return ROUTES_BY_NAME[f"{level_key}_detail"]
+
+
+# The largest answer: the whole list of the last level.
+FULL_LIST = list_route(LEVEL_KEYS[-1]).path
+RIGHT_KEY = detail_route(LEVEL_KEYS[-1]).example_request
+WRONG_KEY = f"{RIGHT_KEY} wrong key (401)"
+
+
+@dataclass(frozen=True)
+class RouteRequest:
+    """A valid request of a route, from the route table."""
+
+    path: str  # path and query
+    route: Route
+    answer: object = None  # its exact JSON answer; None: only its shape is known
+    param: Param | None = None  # the one query parameter it sets, if any
+
+
+def route_requests():
+    """Every route's example request; then each example parameter alone
+    (e.g. /api/kota?kode_provinsi=32), each detail example by its Kemendagri
+    code, and the whole list of the first level. No path twice."""
+    requests = [
+        RouteRequest(route.example_request, route, route.example) for route in ROUTES
+    ]
+    for route in ROUTES:
+        requests += [
+            RouteRequest(
+                f"{route.path}?{param.name}={param.example}", route, None, param
+            )
+            for param in route.params
+            if param.example
+        ]
+    for route in ROUTES:
+        level = LEVELS.get(route.level)
+        if level and level.kemendagri_parts:
+            path = route.path_for(level.example_kemendagri)
+            requests.append(RouteRequest(path, route, route.example))
+    first_list = list_route(LEVEL_KEYS[0])
+    requests.append(RouteRequest(first_list.path, first_list))
+    unique = {}
+    for request in requests:
+        unique.setdefault(request.path, request)
+    return list(unique.values())
+
+
+def route_kind(route):
+    """detail, list, kodepos, search or documentation."""
+    if route.public:
+        return "documentation"
+    if route.level:
+        return "detail"
+    if route.code:
+        return "kodepos"
+    return "list" if route.paged else "search"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured request of the table."""
+
+    label: str
+    path: str
+    target: float | None  # minimum ratio to /web/health; None: no target
+    headers: dict = field(default_factory=dict)
+    status: int = 200  # the status of every answer
+    max_bytes: int | None = None  # of one answer on the wire
+
+
+def bench_rows(key, etag):
+    """The routes' requests, then the bench's own: the full list gzipped, its
+    304, and a wrong key."""
+    rows = [
+        Row(request.path, request.path, TARGETS[route_kind(request.route)])
+        for request in route_requests()
+    ]
+    return rows + [
+        Row(
+            f"{FULL_LIST} (gzip)",
+            FULL_LIST,
+            FULL_GZIP_TARGET,
+            GZIP,
+            max_bytes=MAX_BYTES_FULL_GZIP,
+        ),
+        Row(
+            f"{FULL_LIST} If-None-Match (304)",
+            FULL_LIST,
+            TARGETS["list"],
+            {"If-None-Match": etag},
+            status=304,
+        ),
+        # A wrong key of the right length must cost what the right key costs
+        # (no timing hint about the key).
+        Row(WRONG_KEY, RIGHT_KEY, None, {API_KEY_HEADER: "x" * len(key)}, status=401),
+    ]
+
+
 # /web/health is measured before the routes and after every HEALTH_EVERY of them.
 HEALTH_EVERY = 5
 
@@ -112,7 +197,7 @@ class Client:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             conn.request(
-                "GET", path, headers={"X-API-Key": self.key, **(headers or {})}
+                "GET", path, headers={API_KEY_HEADER: self.key, **(headers or {})}
             )
             response = conn.getresponse()
             body = response.read()
@@ -184,10 +269,10 @@ def run_wrk(url, headers, duration, key, pids=()):
         "--latency",
     ]
     for name, value in headers.items():
-        if name != "X-API-Key":  # sent by the script, from the environment
+        if name != API_KEY_HEADER:  # sent by the script, from the environment
             command += ["-H", f"{name}: {value}"]
     command.append(url)
-    key = headers.get("X-API-Key", key)  # the wrong-key case
+    key = headers.get(API_KEY_HEADER, key)  # the wrong-key case
     ticks_before = [cpu_ticks(pid) for pid in pids]
     done = subprocess.run(
         command,
@@ -344,16 +429,16 @@ def cpu_ticks(pid):
 # -------------------------------------------------------------------- steps
 
 
-def warm_up(client, routes):
+def warm_up(client, rows):
     """Build each worker's index and fill its answer cache for every route."""
     started = time.monotonic()
     problems = []
-    for label, path, headers, *_ in routes:
+    for row in rows:
 
-        def call(path=path, headers=headers, label=label):
-            status, _headers, _body = client.get(path, headers)
-            if status not in ((401,) if label == WRONG_KEY else (200, 304)):
-                raise RuntimeError(f"{label}: HTTP {status}")
+        def call(row=row):
+            status, _headers, _body = client.get(row.path, row.headers)
+            if status != row.status:
+                raise RuntimeError(f"{row.label}: HTTP {status}")
 
         # Several concurrent requests so that both workers see every route.
         done, errors = run_pool(call, 12, 4, time.monotonic() + 300)
@@ -362,13 +447,13 @@ def warm_up(client, routes):
 
 
 def memory_check(client, server_pid, count):
-    lines = ["", "### Worker memory (plain full /api/kelurahan, no gzip)", ""]
+    lines = ["", f"### Worker memory (plain full {FULL_LIST}, no gzip)", ""]
     pids = worker_pids(server_pid)
     if not pids:
         return lines + [f"no HTTP worker found under pid {server_pid}: skipped"], True
 
     def full_list():
-        status, _headers, body = client.get("/api/kelurahan")
+        status, _headers, body = client.get(FULL_LIST)
         if status != 200 or len(body) < 1_000_000:
             raise RuntimeError(f"HTTP {status}, {len(body)} bytes")
 
@@ -430,20 +515,25 @@ def progress(round_number, rounds, run_number, total_runs, label):
     )
 
 
-def measure(args, key, routes, pids):
-    """wrk runs: every route once per round, /web/health between them.
+def health_runs(row_count):
+    """How many times /web/health is measured in a round of ``row_count`` rows."""
+    return 1 + (row_count - 1) // HEALTH_EVERY
 
-    Each round starts the list at another place, so that no route always
+
+def measure(args, key, rows, pids):
+    """wrk runs: every row once per round, /web/health between them.
+
+    Each round starts the list at another place, so that no row always
     runs in the same slot (e.g. right after /web/health).
     """
-    results = {label: [] for label, *_ in routes}
+    results = {row.label: [] for row in rows}
     results[HEALTH] = []
-    total_runs = args.rounds * (len(routes) + 1 + (len(routes) - 1) // HEALTH_EVERY)
+    total_runs = args.rounds * (len(rows) + health_runs(len(rows)))
     run_number = 0
     for round_number in range(args.rounds):
-        shift = round_number * len(routes) // max(args.rounds, 1)
-        ordered = routes[shift:] + routes[:shift]
-        for position, (label, path, extra, *_rest) in enumerate(ordered):
+        shift = round_number * len(rows) // max(args.rounds, 1)
+        ordered = rows[shift:] + rows[:shift]
+        for position, row in enumerate(ordered):
             if position % HEALTH_EVERY == 0:
                 run_number += 1
                 progress(round_number, args.rounds, run_number, total_runs, HEALTH)
@@ -451,34 +541,33 @@ def measure(args, key, routes, pids):
                     run_wrk(args.url + HEALTH, {}, args.duration, key, pids)
                 )
             run_number += 1
-            progress(round_number, args.rounds, run_number, total_runs, label)
-            results[label].append(
-                run_wrk(args.url + path, extra, args.duration, key, pids)
+            progress(round_number, args.rounds, run_number, total_runs, row.label)
+            results[row.label].append(
+                run_wrk(args.url + row.path, row.headers, args.duration, key, pids)
             )
     return results
 
 
-def route_checks(label, target, ratio, size, status, runs):
+def route_checks(row, ratio, size, status, runs):
     """(target text, [check results], [notes]) of one row."""
     checks, notes = [], []
     target_text = "-"
-    if target is not None:
-        target_text = f">= {target}x"
-        checks.append(ratio is not None and ratio >= target)
-    if label == FULL_GZIP:
-        target_text += f", <= {MAX_BYTES_FULL_GZIP / 1e6:.1f} MB"
-        checks.append(size <= MAX_BYTES_FULL_GZIP)
-    expected = 304 if "304" in label else 401 if "401" in label else 200
-    bad_answers = 0 if expected == 401 else sum(run["non2xx"] for run in runs)
-    if status != expected or bad_answers:
+    if row.target is not None:
+        target_text = f">= {row.target}x"
+        checks.append(ratio is not None and ratio >= row.target)
+    if row.max_bytes is not None:
+        target_text += f", <= {row.max_bytes / 1e6:.1f} MB"
+        checks.append(size <= row.max_bytes)
+    bad_answers = 0 if row.status == 401 else sum(run["non2xx"] for run in runs)
+    if status != row.status or bad_answers:
         checks.append(False)
         notes.append(
-            f"{label}: status {status} (expected {expected}), "
+            f"{row.label}: status {status} (expected {row.status}), "
             f"{bad_answers} non-2xx/3xx answers under load"
         )
     errors = {run["errors"] for run in runs if run["errors"]}
     if errors:
-        notes.append(f"{label}: wrk {'; '.join(sorted(errors))}")
+        notes.append(f"{row.label}: wrk {'; '.join(sorted(errors))}")
     return target_text, checks, notes
 
 
@@ -491,12 +580,13 @@ def print_table(rows, results, sizes, counts, statuses):
     )
     print("|---|---|---|---|---|---|---|---|---|")
     missed, notes = [], []
-    for label, _path, _extra, target, _note in rows:
+    for row in rows:
+        label = row.label
         runs = results[label]
         rps = median(run["rps"] for run in runs)
         ratio = rps / health_rps if rps and health_rps else None
         target_text, checks, row_notes = route_checks(
-            label, target, ratio, sizes[label], statuses[label], runs
+            row, ratio, sizes[label], statuses[label], runs
         )
         notes += row_notes
         ok = all(checks)
@@ -538,44 +628,32 @@ def main():
         sys.exit("wrk is not installed (apt-get install wrk)")
     client = Client(args.url, key)
 
+    # The ETag of the full list, for the If-None-Match row.
+    status, headers, _body = client.get(FULL_LIST)
+    if status != 200 or not headers.get("ETag"):
+        sys.exit(f"GET {FULL_LIST} answered {status} without an ETag: wrong key?")
+    routes = bench_rows(key, headers["ETag"])
+    rows = [Row(HEALTH, HEALTH, None), *routes]
+
     print("## Wilayah API benchmark")
     print()
     print("\n".join(machine_info()))
     print(
         f"- server {args.url} (--workers=2); client wrk -t{THREADS} -c{CONNECTIONS} "
         f"-d{args.duration}s, {args.rounds} rounds, medians; /web/health measured "
-        f"{1 + (len(ROUTES) - 1) // HEALTH_EVERY} times per round"
+        f"{health_runs(len(routes))} times per round"
     )
     sys.stdout.flush()
-
-    # The ETag of the full list, for the If-None-Match case.
-    status, headers, _body = client.get("/api/kelurahan")
-    if status != 200 or not headers.get("ETag"):
-        sys.exit(f"GET /api/kelurahan answered {status} without an ETag: wrong key?")
-    etag = {"If-None-Match": headers["ETag"]}
-    routes = [
-        (
-            label,
-            path,
-            {"etag": etag, "wrong-key": {"X-API-Key": "x" * len(key)}}.get(extra, extra)
-            if isinstance(extra, str)
-            else extra,
-            target,
-            note,
-        )
-        for label, path, extra, target, note in ROUTES
-    ]
-    rows = [(HEALTH, HEALTH, {}, None, "floor"), *routes]
 
     warm_seconds, problems = warm_up(client, rows)
     print(f"- warm-up: {warm_seconds:.1f} s" + (f" ({problems})" if problems else ""))
 
     # Size on the wire and item counts, one request each.
     sizes, counts, statuses = {}, {}, {}
-    for label, path, extra, *_ in rows:
-        status, headers, body = client.get(path, extra)
-        sizes[label], statuses[label] = len(body), status
-        counts[label] = headers.get("X-Total-Count")
+    for row in rows:
+        status, headers, body = client.get(row.path, row.headers)
+        sizes[row.label], statuses[row.label] = len(body), status
+        counts[row.label] = headers.get("X-Total-Count")
 
     pids = worker_pids(args.server_pid) if args.server_pid else []
     started = time.monotonic()

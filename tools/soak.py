@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Soak test of the Wilayah API (stdlib only; run by scripts/soak.sh).
+"""Soak test of the Wilayah API (stdlib and ``wilayah``; run by scripts/soak.sh).
 
+The requests come from the route table (wilayah/routes.py): see
+checked_requests.
 Phase 1: ``--duration`` seconds of mixed valid traffic (tools/soak_mixed.lua)
 with wrk at ``--connections`` connections: requests, non-2xx answers, p99,
 worker restarts (worker pids before/after, and the server log).
@@ -25,7 +27,21 @@ import threading
 import time
 import urllib.parse
 
-from bench import parse_seconds, worker_pids  # tools/bench.py, beside this file
+# tools/bench.py, beside this file; it puts the repository root on sys.path.
+from bench import (
+    FULL_LIST,
+    detail_route,
+    list_route,
+    parse_seconds,
+    route_kind,
+    route_requests,
+    worker_pids,
+)
+
+from wilayah.levels import LEVELS
+from wilayah.params import LIMIT, OFFSET
+from wilayah.routes import ROUTES, ROUTES_BY_NAME
+from wilayah.settings import API_KEY_HEADER
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LUA = os.path.join(HERE, "soak_mixed.lua")
@@ -34,40 +50,109 @@ RECOVERY_TARGET = 5.0
 PHASE2_BEFORE = 5.0  # seconds of traffic before the restart
 PHASE2_AFTER = 20.0  # seconds of traffic after the restart completed
 PHASE2_CLIENTS = 8
+# A page of a list: at most PAGE_SIZE items.
+PAGE_SIZE = 5
+PAGE = f"{LIMIT.name}={PAGE_SIZE}&{OFFSET.name}=2"
 
 
-def check_code(code):
-    return lambda data: isinstance(data, dict) and data.get("code") == code
+def shape(value):
+    """A JSON value with its leaves replaced by their types and its lists by
+    the set of their items' shapes: answers of one route share it."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, shape(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return frozenset(shape(item) for item in value)
+    return type(value).__name__
 
 
-def check_list(minimum, key="code"):
-    return (
-        lambda data: isinstance(data, list) and len(data) >= minimum and key in data[0]
+def shaped_like(example, more_check=None):
+    """A check: the answer is not empty, has the shape of the route table's
+    ``example`` answer, and passes ``more_check``."""
+    expected = shape(example)
+    return lambda data: (
+        bool(data)
+        and shape(data) == expected
+        and (more_check is None or more_check(data))
     )
 
 
-def check_search(data):
-    return isinstance(data, dict) and set(data) == {
-        "provinsi",
-        "kota",
-        "kecamatan",
-        "kelurahan",
-    }
+def answer_check(request):
+    """The check of a bench.RouteRequest's answer: the route table's answer
+    when it gives one; else the route example's shape, and only children of
+    the unit when a code filters the list."""
+    if request.answer is not None:
+        return lambda data: data == request.answer
+    param = request.param
+    if param is None or param.kind != "code":
+        return shaped_like(request.route.example)
+    code_key = LEVELS[param.level].code_key
+    return shaped_like(
+        request.route.example,
+        lambda data: all(item[code_key] == param.example for item in data),
+    )
 
 
-# Phase 2 requests: (path, check of the decoded JSON body).
-CHECKED = [
-    ("/api/provinsi/32", check_code("32")),
-    ("/api/kota/3204", check_code("3204")),
-    ("/api/kecamatan/3204050", check_code("3204050")),
-    ("/api/kelurahan/3204050001", check_code("3204050001")),
-    ("/api/kecamatan/32.04.31", check_code("3204050")),
-    ("/api/kodepos/40266", check_list(1)),
-    ("/api/kota?name=bandung", check_list(2)),
-    ("/api/kecamatan?kode_kota=3204", check_list(30)),
-    ("/api/kelurahan?kode_kecamatan=3204050", check_list(5)),
-    ("/api/provinsi", check_list(30)),
-    ("/api/search?q=sari", check_search),
+def page_check(whole_check):
+    return lambda data: whole_check(data) and len(data) <= PAGE_SIZE
+
+
+def detail_check(route, code):
+    return shaped_like(route.example, lambda data: data["code"] == code)
+
+
+def kodepos_check(route, postal_code):
+    return shaped_like(
+        route.example,
+        lambda data: all(
+            postal_code in unit["postal_code"].split(",") for unit in data
+        ),
+    )
+
+
+def example_units():
+    """(level, item) of every unit that the list and search examples answer."""
+    search = ROUTES_BY_NAME["search"].example
+    for level in LEVELS.values():
+        for item in list_route(level.key).example + search.get(level.key, []):
+            yield level, item
+
+
+def checked_requests():
+    """[(path, check of the decoded JSON answer)]: the route table's requests
+    (bench.route_requests) but the documentation's, a page of each list that
+    has no exact answer, then more units: every unit that the list and search
+    examples name, by its detail and by its postal codes. No path twice."""
+    requests = [request for request in route_requests() if not request.route.public]
+    checked = [(request.path, answer_check(request)) for request in requests]
+    for request in requests:
+        if route_kind(request.route) == "list" and request.answer is None:
+            separator = "&" if "?" in request.path else "?"
+            checked.append(
+                (f"{request.path}{separator}{PAGE}", page_check(answer_check(request)))
+            )
+    kodepos = ROUTES_BY_NAME["kodepos"]
+    for level, item in example_units():
+        detail = detail_route(level.key)
+        checked.append(
+            (detail.path_for(item["code"]), detail_check(detail, item["code"]))
+        )
+        for postal_code in filter(None, item.get("postal_code", "").split(",")):
+            checked.append(
+                (kodepos.path_for(postal_code), kodepos_check(kodepos, postal_code))
+            )
+    first_check = {}
+    for path, check in checked:
+        first_check.setdefault(path, check)
+    return list(first_check.items())
+
+
+# Phase 2: valid requests that need the database, each answer checked. The
+# documentation's routes need none: their answers would hide the outage.
+CHECKED = checked_requests()
+# Phase 1 (tools/soak_mixed.lua): these and the documentation's routes, and
+# now and then the full list.
+MIXED = [path for path, _check in CHECKED] + [
+    route.example_request for route in ROUTES if route.public
 ]
 
 
@@ -184,6 +269,9 @@ def phase1(args, key):
         "-s",
         LUA,
         args.url + "/",
+        "--",  # the script's arguments: the full list, then the mix
+        FULL_LIST,
+        *MIXED,
     ]
     done = subprocess.run(
         command,
@@ -294,7 +382,7 @@ class Recorder:
         status, correct, detail = 0, False, ""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
         try:
-            conn.request("GET", path, headers={"X-API-Key": self.key})
+            conn.request("GET", path, headers={API_KEY_HEADER: self.key})
             response = conn.getresponse()
             body = response.read()
             status = response.status

@@ -1,36 +1,11 @@
--- wrk script for tools/soak.py: cycles through valid API requests (details in
--- both code systems, filtered lists, kodepos, search, the full list now and
--- then) and counts the answers by HTTP status. Every request here is valid, so
+-- wrk script for tools/soak.py: cycles through the valid requests that
+-- soak.py takes from the route table and passes as the script's arguments
+-- (after --): the first is the full list, sent now and then; the others are
+-- sent in turn. Counts the answers by HTTP status. Every request is valid, so
 -- every answer must be 200.
 --   WILAYAH_API_KEY  the key (from the environment, not the command line)
 local key = os.getenv("WILAYAH_API_KEY") or ""
 
-local paths = {
-    "/api/provinsi/32",
-    "/api/kota/3204",
-    "/api/kecamatan/3204050",
-    "/api/kelurahan/3204050001",
-    "/api/kecamatan/32.04.31",
-    "/api/kodepos/40266",
-    "/api/kodepos/23898",
-    "/api/kota?name=bandung",
-    "/api/kota?kode_provinsi=32",
-    "/api/kecamatan?kode_kota=3204",
-    "/api/kecamatan?name=cicalengka",
-    "/api/kelurahan?kode_kecamatan=3204050",
-    "/api/kelurahan?name=cilandak",
-    "/api/kelurahan?kode_kecamatan=3204050&limit=5&offset=2",
-    "/api/provinsi",
-    "/api/provinsi?name=jawa",
-    "/api/kota?limit=20&offset=40",
-    "/api/search?q=sari",
-    "/api/search?q=utara&limit=10",
-    "/api/provinsi/11",
-    "/api/kota/1101",
-    "/api/kelurahan/1101010002",
-    "/api/kodepos/12560",
-    "/api/search?q=bandung",
-}
 local FULL_GZIP_EVERY = 40    -- the full list, gzipped, once every 40 requests
 local FULL_PLAIN_EVERY = 400  -- and plain (7.7 MB) once every 400
 
@@ -42,6 +17,15 @@ function setup(thread)
 end
 
 function init(args)
+    -- args[0] is the URL; then the full list and the paths of the mix.
+    full_list = args[1]
+    paths = {}
+    for i = 2, #args do
+        table.insert(paths, args[i])
+    end
+    if not full_list or #paths == 0 then
+        error("usage: wrk -s soak_mixed.lua <url> -- <full list> <path>...")
+    end
     counter = thread_id * 7
     statuses = {}
     plain = { ["X-API-Key"] = key }
@@ -51,10 +35,10 @@ end
 function request()
     counter = counter + 1
     if counter % FULL_PLAIN_EVERY == 0 then
-        return wrk.format("GET", "/api/kelurahan", plain)
+        return wrk.format("GET", full_list, plain)
     end
     if counter % FULL_GZIP_EVERY == 0 then
-        return wrk.format("GET", "/api/kelurahan", gzipped)
+        return wrk.format("GET", full_list, gzipped)
     end
     return wrk.format("GET", paths[counter % #paths + 1], plain)
 end
