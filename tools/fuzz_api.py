@@ -7,7 +7,8 @@ For every answer from Odoo:
   * a status below 500, within --slow seconds;
   * never an HTML page, never the word "Traceback", never the API key (body
     or headers), never an injected header;
-  * Content-Type application/json (except 204/304, and /api/docs' own page);
+  * Content-Type application/json (except 204/304, and the HTML page of the
+    documentation, /api/docs);
     an error (4xx) is a JSON object {"status", "error", "message"} whose
     status is the HTTP status; a 200 GET is valid JSON;
   * the status is one the contract fixes for that case, when it fixes one.
@@ -17,8 +18,9 @@ of Odoo (Python's http.server, through werkzeug) with its own HTML page, or
 closed: those are listed apart ("answered by the HTTP server before Odoo")
 and are not failures.
 
-With --db, the four region tables and the key are fingerprinted with psql
-before and after the run: any change is a failure (the API never writes).
+With --db, the region tables (one per level) and the key are fingerprinted
+with psql before and after the run: any change is a failure (the API never
+writes).
 
     KEY=<api key> python3 tools/fuzz_api.py --port 8469 --key-env KEY --db wilayah_fuzz
 
@@ -37,7 +39,16 @@ import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from hostile_corpus import KEY_PLACEHOLDER, Case, build_cases  # noqa: E402
+# hostile_corpus puts the repository root (the `wilayah` package) on sys.path.
+from hostile_corpus import (  # noqa: E402
+    HTML_PATHS,
+    KEY_HEADER,
+    KEY_PLACEHOLDER,
+    Case,
+    build_cases,
+)
+
+from wilayah.levels import LEVELS  # noqa: E402
 
 ALLOWED_HOSTS = ("127.0.0.1", "localhost", "::1")
 HTTP_SERVER_PAGE = re.compile(
@@ -50,7 +61,7 @@ SELECT '{table}', count(*), max(id), max(write_date)::text,
                       ORDER BY id))
   FROM {table}
 """
-TABLES = ("wilayah_provinsi", "wilayah_kota", "wilayah_kecamatan", "wilayah_kelurahan")
+TABLES = tuple(level.table for level in LEVELS.values())
 
 
 class Answer:
@@ -76,8 +87,8 @@ def build_request(case, host, port, key):
     headers = []
     if b"host" not in sent:
         headers.append((b"Host", f"{host}:{port}".encode()))
-    if case.key and b"x-api-key" not in sent:
-        headers.append((b"X-API-Key", key))
+    if case.key and KEY_HEADER.lower() not in sent:
+        headers.append((KEY_HEADER, key))
     if b"user-agent" not in sent:
         headers.append((b"User-Agent", b"wilayah-fuzz/1"))
     headers.append((b"Connection", b"close"))
@@ -181,7 +192,7 @@ def check(case, answer, key, slow):
         problems.append("the API key is echoed in the answer")
     if any(name == "x-injected" for name, _value in answer.headers):
         problems.append("injected header in the answer")
-    is_docs = case.raw is None and case.target.split(b"?")[0] == b"/api/docs"
+    is_docs = case.raw is None and case.target.split(b"?")[0] in HTML_PATHS
     content_type = (answer.header("content-type") or "").lower()
     body = answer.body
     if not case.api or 300 <= status < 400:

@@ -1,9 +1,15 @@
 """A corpus of hostile HTTP requests for the Wilayah Indonesia API.
 
-Stdlib only. Every case is raw bytes (method, request target, headers, body),
-so that it can carry what an HTTP library would refuse to send: invalid UTF-8
-in the path and query, NUL bytes, 60 KB header lines, non-ASCII header names,
-broken request lines. ``tools/fuzz_api.py`` sends them and checks the answers.
+Stdlib and the repository's ``wilayah`` package only. Every case is raw bytes
+(method, request target, headers, body), so that it can carry what an HTTP
+library would refuse to send: invalid UTF-8 in the path and query, NUL bytes,
+60 KB header lines, non-ASCII header names, broken request lines.
+``tools/fuzz_api.py`` sends them and checks the answers.
+
+The targets come from the route table (wilayah/routes.py): hostile values go
+into every route's query parameters, by kind (text, code, count), and into
+every code in a path; methods and odd parameter names go to every route's
+example request.
 
 A case says what it may get back:
   * ``expect``: the statuses the API contract (README / API.md) fixes for it,
@@ -13,25 +19,53 @@ A case says what it may get back:
     (its own small HTML page, or a closed connection).
 """
 
+import os
+import sys
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+# The repository root: its plain `wilayah` package, without Odoo.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from wilayah.levels import LEVELS  # noqa: E402
+from wilayah.routes import JSON_CONTENT_TYPE, ROUTES  # noqa: E402
+from wilayah.settings import API_KEY_HEADER  # noqa: E402
 
 KEY_PLACEHOLDER = b"@@KEY@@"  # replaced by the real key when sent
+KEY_HEADER = API_KEY_HEADER.encode()
 
-LIST_ROUTES = {
-    "/api/provinsi": ("name",),
-    "/api/kota": ("name", "kode_provinsi"),
-    "/api/kecamatan": ("name", "kode_kota"),
-    "/api/kelurahan": ("name", "kode_kecamatan"),
+API = os.path.commonpath([route.path for route in ROUTES])  # "/api"
+UNKNOWN_PATH = f"{API}/nothing"
+# Routes with a code in the path (details, kodepos), and lists of a level.
+CODE_ROUTES = [route for route in ROUTES if route.code]
+LIST_ROUTES = [route for route in ROUTES if route.paged and not route.code]
+# The pages that are not JSON (/api/docs): fuzz_api.py lets them be HTML.
+HTML_PATHS = {
+    route.path.encode() for route in ROUTES if route.content_type != JSON_CONTENT_TYPE
 }
-DETAIL_ROUTES = {
-    "/api/provinsi/": "32",
-    "/api/kota/": "3204",
-    "/api/kecamatan/": "3204050",
-    "/api/kelurahan/": "3204050001",
-    "/api/kodepos/": "40386",
-}
-KEYLESS_ROUTES = ("/api/openapi.json", "/api/docs")
+# Served without the key: the documentation.
+PUBLIC_ROUTES = [route for route in ROUTES if route.public]
+PUBLIC_PATHS = {route.path.encode() for route in PUBLIC_ROUTES}
+# The first level's list and detail, where one target stands for every route.
+LIST = LIST_ROUTES[0]
+LIST_TEXT = next(param for param in LIST.params if param.kind == "text")
+DETAIL = CODE_ROUTES[0]
+DETAIL_TARGET = DETAIL.example_request.encode()
+# Every route's example request, and a path no route has.
+EXAMPLE_TARGETS = [route.example_request.encode() for route in ROUTES] + [
+    UNKNOWN_PATH.encode()
+]
+# Methods the API does not serve (it serves GET, HEAD and OPTIONS): 405.
+REFUSED_METHODS = (
+    b"POST",
+    b"PUT",
+    b"PATCH",
+    b"DELETE",
+    b"TRACE",
+    b"PROPFIND",
+    b"MKCOL",
+    b"LOCK",
+    b"FOO",
+)
 
 # Hostile values, as text (sent UTF-8 then percent-encoded) ...
 TEXT_VALUES = [
@@ -226,53 +260,65 @@ def short(value, width=40):
     return text if len(text) <= width else f"{text[:width - 12]}...<{len(value)}>"
 
 
+def query_params(*kinds):
+    """(route, param) of every query parameter of one of these kinds."""
+    return [
+        (route, param)
+        for route in ROUTES
+        for param in route.params
+        if param.kind in kinds
+    ]
+
+
+def value_expect(param):
+    """The statuses a hostile value of a query parameter may get: 400 when it
+    is malformed (a code, a count) or too short (a required text)."""
+    if param.kind == "text" and not param.required:
+        return (200,)
+    return (200, 400)
+
+
+def other_pairs(route, param):
+    """The route's example query without ``param``, as "name=value" pairs:
+    what a hostile value of ``param`` is sent with."""
+    query = urlsplit(route.example_request).query
+    return [pair for pair in query.split("&") if pair.split("=")[0] != param.name]
+
+
+def query_case(route, param, value, label, pairs=(), name=None):
+    """``route``'s path with the ``pairs``, then ``param`` set to ``value``
+    (bytes, sent as they are)."""
+    query = "".join(f"{pair}&" for pair in pairs) + f"{param.name}="
+    return Case(
+        name or f"{route.path}?{query}{label}",
+        f"{route.path}?{query}".encode() + value,
+        expect=value_expect(param),
+    )
+
+
+def path_code_case(route, code, label, expect=(200, 400, 404)):
+    """``route`` with ``code`` (bytes, sent as they are) as its path's code: a
+    malformed code is a 400, a well-formed unknown one a 404."""
+    prefix = route.path_for("")
+    return Case(f"{prefix}{label}", prefix.encode() + code, expect=expect)
+
+
 def _value_cases():
     cases = []
     for value in TEXT_VALUES + BYTE_VALUES:
         label = short(value)
-        # Text filters: any answer of the contract (200 [] or a list; 400 for an
-        # empty-after-trim q).
-        for path, params in LIST_ROUTES.items():
-            for param in params:
-                expect = (200, 400) if param.startswith("kode_") else (200,)
-                cases.append(
-                    Case(
-                        f"{path}?{param}={label}",
-                        path.encode() + b"?" + param.encode() + b"=" + enc(value),
-                        expect=expect,
-                    )
-                )
-        cases.append(
-            Case(
-                f"/api/search?q={label}",
-                b"/api/search?q=" + enc(value),
-                expect=(200, 400),
-            )
-        )
-        # Codes in the path: 400 (malformed) or 404 (well-formed, unknown) or 200.
-        for path in DETAIL_ROUTES:
-            cases.append(
-                Case(
-                    f"{path}{label}", path.encode() + enc(value), expect=(200, 400, 404)
-                )
-            )
+        # Filters: any answer of the contract (200 [] or a list; 400 for a
+        # malformed code or an empty-after-trim q).
+        for route, param in query_params("text", "code"):
+            cases.append(query_case(route, param, enc(value), label))
+        for route in CODE_ROUTES:
+            cases.append(path_code_case(route, enc(value), label))
+    # Paging, with the rest of the route's example query (no full lists).
     for value in PAGING_VALUES:
         label = short(value)
-        for param in ("limit", "offset"):
-            cases.append(
-                Case(
-                    f"/api/kota?{param}={label}",
-                    b"/api/kota?" + param.encode() + b"=" + enc(value),
-                    expect=(200, 400),
-                )
-            )
-        cases.append(
-            Case(
-                f"/api/search?q=jawa&limit={label}",
-                b"/api/search?q=jawa&limit=" + enc(value),
-                expect=(200, 400),
-            )
-        )
+        for route, param in query_params("count"):
+            pairs = other_pairs(route, param)
+            cases.append(query_case(route, param, enc(value), label, pairs))
     return cases
 
 
@@ -311,38 +357,18 @@ def _raw_target_cases():
     cases = []
     for raw in raw_values:
         label = short(raw)
+        for route in CODE_ROUTES:
+            case = path_code_case(route, raw, label)
+            case.name = f"raw path {case.name}"
+            cases.append(case)
+        for route, param in query_params("text", "code"):
+            case = query_case(route, param, raw, label)
+            case.name = f"raw query {case.name}"
+            cases.append(case)
         cases.append(
             Case(
-                f"raw path /api/provinsi/{label}",
-                b"/api/provinsi/" + raw,
-                expect=(200, 400, 404),
-            )
-        )
-        cases.append(
-            Case(
-                f"raw path /api/kodepos/{label}",
-                b"/api/kodepos/" + raw,
-                expect=(200, 400, 404),
-            )
-        )
-        cases.append(
-            Case(
-                f"raw query /api/kelurahan?name={label}",
-                b"/api/kelurahan?name=" + raw,
-                expect=(200,),
-            )
-        )
-        cases.append(
-            Case(
-                f"raw query /api/search?q={label}",
-                b"/api/search?q=" + raw,
-                expect=(200, 400),
-            )
-        )
-        cases.append(
-            Case(
-                f"raw query key /api/provinsi?{label}=1",
-                b"/api/provinsi?" + raw + b"=1",
+                f"raw query key {LIST.path}?{label}=1",
+                LIST.path.encode() + b"?" + raw + b"=1",
                 expect=(200,),
             )
         )
@@ -351,109 +377,138 @@ def _raw_target_cases():
 
 def _param_shape_cases():
     cases = []
-    for name in ODD_PARAM_NAMES:
-        label = short(name)
-        for path in (
-            "/api/provinsi",
-            "/api/provinsi/32",
-            "/api/search?q=jawa",
-            "/api/nothing",
-        ):
-            sep = b"&" if b"?" in path.encode() else b"?"
+    for odd_name in ODD_PARAM_NAMES:
+        label = short(odd_name)
+        for target in EXAMPLE_TARGETS:
+            sep = b"&" if b"?" in target else b"?"
             cases.append(
                 Case(
-                    f"param name {label} on {path}",
-                    path.encode() + sep + enc(name) + b"=1",
+                    f"param name {label} on {target.decode()}",
+                    target + sep + enc(odd_name) + b"=1",
                 )
             )
-    # Byte keys (invalid UTF-8), keys without value, empty pairs.
+    # Byte keys (invalid UTF-8), keys without value, empty pairs, around the
+    # first list's text filter.
+    name = LIST_TEXT.name.encode()
     for query in (
         b"%ff%fe=1",
         b"\xff=1",
-        b"name",
-        b"name=",
+        name,
+        name + b"=",
         b"=32",
         b"&&&&",
         b"&=&=&",
-        b"name=a=b",
-        b"name==",
-        b";name=jawa",
-        b"name=jawa;x=1",
+        name + b"=a=b",
+        name + b"==",
+        b";" + name + b"=jawa",
+        name + b"=jawa;x=1",
         b"%=1",
-        b"name%00=jawa",
-        b"na%00me=jawa",
-        b"name=%",
+        name + b"%00=jawa",
+        name[:2] + b"%00" + name[2:] + b"=jawa",
+        name + b"=%",
     ):
         cases.append(
-            Case(f"query {short(query)}", b"/api/provinsi?" + query, expect=(200,))
+            Case(
+                f"query {short(query)}",
+                LIST.path.encode() + b"?" + query,
+                expect=(200,),
+            )
         )
-    # Repeated parameters.
+    # Every parameter twice: a bad value, then a good one.
+    for route, param in query_params("text", "code", "count"):
+        good = param.example or str(max(param.minimum, 1))
+        pairs = [*other_pairs(route, param), f"{param.name}=x"]
+        cases.append(
+            query_case(
+                route,
+                param,
+                good.encode(),
+                good,
+                pairs,
+                f"repeated {param.name} on {route.path}",
+            )
+        )
+    list_target = LIST.path.encode() + b"?"
     cases += [
-        Case("repeated name", b"/api/provinsi?name=jawa&name=bali", expect=(200,)),
         Case(
-            "repeated kode_provinsi",
-            b"/api/kota?kode_provinsi=32&kode_provinsi=xx",
-            expect=(200, 400),
-        ),
-        Case("repeated limit", b"/api/kota?limit=1&limit=-1", expect=(200, 400)),
-        Case("repeated q", b"/api/search?q=ab&q=jawa", expect=(200, 400)),
-        Case(
-            "1000 repeated name",
-            b"/api/provinsi?" + b"&".join([b"name=jawa"] * 1000),
+            f"1000 repeated {name.decode()}",
+            list_target + b"&".join([name + b"=jawa"] * 1000),
             expect=(200,),
         ),
         Case(
             "5000 distinct params",
-            b"/api/provinsi?" + b"&".join(b"p%d=%d" % (i, i) for i in range(5000)),
+            list_target + b"&".join(b"p%d=%d" % (i, i) for i in range(5000)),
             expect=(200,),
         ),
         Case(
             "10000-char param name and value",
-            b"/api/provinsi?" + b"k" * 10_000 + b"=" + b"v" * 10_000,
+            list_target + b"k" * 10_000 + b"=" + b"v" * 10_000,
             expect=(200,),
         ),
-        Case("60 KB query", b"/api/kelurahan?name=" + b"a" * 60_000, expect=(200,)),
+        Case(
+            "60 KB query",
+            LIST_ROUTES[-1].path.encode() + b"?" + name + b"=" + b"a" * 60_000,
+            expect=(200,),
+        ),
     ]
     return cases
 
 
-def _path_cases():
-    targets = [
-        (b"/api", (404,)),
-        (b"/api/", (404,)),
-        (b"/api/provinsi/", None),
-        (b"/api/provinsi/32/", None),
-        (b"/api/provinsi/32/extra", (404,)),
-        (b"/api/provinsi//32", None),
-        (b"/api//provinsi", None),
-        (b"/api/./provinsi", None),
-        (b"/api/provinsi/../kota", None),
-        (b"/api/provinsi/%2e%2e/kota", None),
-        (b"/api/provinsi/%2F32", None),
-        (b"/api/provinsi/32%2F", None),
-        (b"/api/provinsi/32;jsessionid=1", None),
-        (b"/api/provinsi/32%3Bx", None),
-        (b"/api/provinsi/32?", (200,)),
-        (b"/api/provinsi/32#x", None),
-        (b"/api/nothing", (404,)),
-        (b"/api/" + b"a" * 10_000, (404,)),
-        (b"/api/" + b"/".join([b"a"] * 5000), (404,)),
-        (b"/api/provinsi/" + b"3" * 60_000, (400,)),
-        (b"/api/kodepos/%00", (400,)),
-        (b"/api/kodepos/4038%00", (400,)),
-        (b"/api/kodepos/40386%00", (400,)),
-        (b"/api/kodepos/40 386", None),
-        (b"/api/openapi.json/../provinsi", None),
+def _code_path_targets(route):
+    """(target, statuses) of odd paths around ``route``'s example code."""
+    prefix = route.path_for("")
+    code = route.code.example
+    return [
+        (prefix, None),
+        (f"{prefix}{code}/", None),
+        (f"{prefix}{code}/extra", (404,)),
+        (f"{prefix.rstrip('/')}//{code}", None),
+        (f"{prefix}%2F{code}", None),
+        (f"{prefix}{code}%2F", None),
+        (f"{prefix}{code};jsessionid=1", None),
+        (f"{prefix}{code}%3Bx", None),
+        (f"{prefix}{code}?", (200,)),
+        (f"{prefix}{code}#x", None),
+        (f"{prefix}{'3' * 60_000}", (400,)),
+        (f"{prefix}%00", (400,)),
+        (f"{prefix}{code[:-1]}%00", (400,)),
+        (f"{prefix}{code}%00", (400,)),
+        (f"{prefix}{code[:2]} {code[2:]}", None),  # a space: not valid HTTP
     ]
+
+
+def _path_cases():
+    first_level = LIST.path.removeprefix(f"{API}/")  # "provinsi"
+    second_level = LIST_ROUTES[1].path.removeprefix(f"{API}/")
+    targets = [
+        (API, (404,)),
+        (f"{API}/", (404,)),
+        (UNKNOWN_PATH, (404,)),
+        (f"{API}/{'a' * 10_000}", (404,)),
+        (f"{API}/{'/'.join(['a'] * 5000)}", (404,)),
+        (f"{API}//{first_level}", None),
+        (f"{API}/./{first_level}", None),
+        (f"{LIST.path}/../{second_level}", None),
+        (f"{LIST.path}/%2e%2e/{second_level}", None),
+    ]
+    targets += [(f"{route.path}/../{first_level}", None) for route in PUBLIC_ROUTES]
+    for route in CODE_ROUTES:
+        targets += _code_path_targets(route)
     cases = [
-        Case(f"path {short(t)}", t, expect=e, malformed=b" " in t) for t, e in targets
+        Case(
+            f"path {short(target)}",
+            target.encode(),
+            expect=expect,
+            malformed=" " in target,
+        )
+        for target, expect in targets
     ]
     # Absolute-form and odd request targets.
     cases += [
-        Case("absolute-form target", b"http://127.0.0.1/api/provinsi/32", expect=None),
+        Case("absolute-form target", b"http://127.0.0.1" + DETAIL_TARGET, expect=None),
         Case(
             "absolute-form other host",
-            b"http://evil.example/api/provinsi/32",
+            b"http://evil.example" + DETAIL_TARGET,
             expect=None,
         ),
         Case("asterisk target OPTIONS", b"*", method=b"OPTIONS", api=False),
@@ -462,143 +517,182 @@ def _path_cases():
     return cases
 
 
+def method_expect(method, target, key):
+    """The statuses of ``method`` on ``target``, with or without the key."""
+    if method in REFUSED_METHODS:
+        return (405,)
+    if method == b"get":  # werkzeug upper-cases the method
+        return (200, 401, 404)
+    if key or method == b"CONNECT":
+        return None
+    if target.split(b"?")[0] in PUBLIC_PATHS:  # no key needed
+        return (204,) if method == b"OPTIONS" else (200,)
+    return (401, 204) if method == b"OPTIONS" else (401,)
+
+
 def _method_cases():
     cases = []
-    paths = [
-        "/api/provinsi",
-        "/api/provinsi/32",
-        "/api/kodepos/40386",
-        "/api/search?q=jawa",
-        "/api/nothing",
-    ]
     for method in METHODS:
-        for path in paths:
-            expect = None
-            if method in (
-                b"POST",
-                b"PUT",
-                b"PATCH",
-                b"DELETE",
-                b"TRACE",
-                b"PROPFIND",
-                b"MKCOL",
-                b"LOCK",
-                b"FOO",
-            ):
-                expect = (405,)
-            elif method == b"get":  # werkzeug upper-cases the method
-                expect = (200, 401, 404)
+        for target in EXAMPLE_TARGETS:
             body = b""
             headers = []
             if method in (b"POST", b"PUT", b"PATCH"):
                 body = b"name=' OR 1=1 --&code=32"
                 headers = [(b"Content-Type", b"application/x-www-form-urlencoded")]
-            cases.append(
-                Case(
-                    f"{method.decode()} {path}",
-                    path.encode(),
-                    method=method,
-                    headers=headers,
-                    body=body,
-                    expect=expect,
+            for key in (True, False):
+                cases.append(
+                    Case(
+                        f"{method.decode()} {target.decode()}"
+                        + ("" if key else " (no key)"),
+                        target,
+                        method=method,
+                        headers=headers,
+                        body=body,
+                        key=key,
+                        expect=method_expect(method, target, key),
+                    )
                 )
-            )
-            cases.append(
-                Case(
-                    f"{method.decode()} {path} (no key)",
-                    path.encode(),
-                    method=method,
-                    headers=headers,
-                    body=body,
-                    key=False,
-                    expect=expect
-                    or (
-                        (401, 204)
-                        if method == b"OPTIONS"
-                        else (401,)
-                        if method != b"CONNECT"
-                        else None
-                    ),
-                )
-            )
+    list_target = LIST.path.encode()
     cases += [
-        Case(
-            "10000-char method", b"/api/provinsi", method=b"X" * 10_000, expect=(405,)
-        ),
-        Case("method with byte", b"/api/provinsi", method=b"G\xffT", expect=(405,)),
-        Case(
+        Case("10000-char method", list_target, method=b"X" * 10_000, expect=(405,)),
+        Case("method with byte", list_target, method=b"G\xffT", expect=(405,)),
+    ]
+    # A POST is refused, whatever its body.
+    for name, content_type, body in (
+        (
             "POST JSON-RPC body",
-            b"/api/provinsi",
-            method=b"POST",
-            headers=[(b"Content-Type", b"application/json")],
-            body=b'{"jsonrpc":"2.0","method":"call","params":{"self":1}}',
-            expect=(405,),
+            b"application/json",
+            b'{"jsonrpc":"2.0","method":"call","params":{"self":1}}',
         ),
-        Case(
-            "POST broken JSON",
-            b"/api/provinsi",
-            method=b"POST",
-            headers=[(b"Content-Type", b"application/json")],
-            body=b'{"a":',
-            expect=(405,),
-        ),
-        Case(
+        ("POST broken JSON", b"application/json", b'{"a":'),
+        (
             "POST broken multipart",
-            b"/api/provinsi",
-            method=b"POST",
-            headers=[(b"Content-Type", b"multipart/form-data; boundary=xx")],
-            body=b'--xx\r\nContent-Disposition: form-data; name="self"\r\n\r\n1\r\n--x',
-            expect=(405,),
+            b"multipart/form-data; boundary=xx",
+            b'--xx\r\nContent-Disposition: form-data; name="self"\r\n\r\n1\r\n--x',
         ),
-        Case(
+        (
             "POST 1 MB form",
-            b"/api/provinsi",
-            method=b"POST",
-            headers=[(b"Content-Type", b"application/x-www-form-urlencoded")],
-            body=b"name=" + b"a" * 1_000_000,
-            expect=(405,),
+            b"application/x-www-form-urlencoded",
+            b"name=" + b"a" * 1_000_000,
         ),
-        Case(
-            "GET with a body",
-            b"/api/provinsi/32",
-            headers=[(b"Content-Type", b"application/json")],
-            body=b'{"code": "33"}',
-            expect=(200,),
-        ),
-        Case(
+    ):
+        cases.append(
+            Case(
+                name,
+                list_target,
+                method=b"POST",
+                headers=[(b"Content-Type", content_type)],
+                body=body,
+                expect=(405,),
+            )
+        )
+    # A GET's body is ignored.
+    for name, header, body in (
+        ("GET with a body", (b"Content-Type", b"application/json"), b'{"code": "33"}'),
+        (
             "GET chunked body",
-            b"/api/provinsi/32",
-            headers=[(b"Transfer-Encoding", b"chunked")],
-            body=b"5\r\nhello\r\n0\r\n\r\n",
-            expect=(200,),
+            (b"Transfer-Encoding", b"chunked"),
+            b"5\r\nhello\r\n0\r\n\r\n",
         ),
-        Case(
+    ):
+        cases.append(
+            Case(name, DETAIL_TARGET, headers=[header], body=body, expect=(200,))
+        )
+    # CORS preflights, without the key.
+    for name, headers in (
+        (
             "OPTIONS preflight",
-            b"/api/provinsi",
-            method=b"OPTIONS",
-            key=False,
-            headers=[
+            [
                 (b"Origin", b"https://example.com"),
                 (b"Access-Control-Request-Method", b"GET"),
-                (b"Access-Control-Request-Headers", b"x-api-key"),
+                (b"Access-Control-Request-Headers", KEY_HEADER.lower()),
             ],
-            expect=(204, 403),
         ),
-        Case(
+        (
             "OPTIONS preflight hostile origin",
-            b"/api/provinsi",
-            method=b"OPTIONS",
-            key=False,
-            headers=[(b"Origin", b"\xff\x00' OR 1=1 --" + b"o" * 10_000)],
-            expect=(204, 403),
+            [(b"Origin", b"\xff\x00' OR 1=1 --" + b"o" * 10_000)],
+        ),
+    ):
+        cases.append(
+            Case(
+                name,
+                list_target,
+                method=b"OPTIONS",
+                key=False,
+                headers=headers,
+                expect=(204, 403),
+            )
+        )
+    return cases
+
+
+def _key_cases():
+    """The key header itself, and where else a key might be looked for."""
+    k = KEY_PLACEHOLDER
+    # (name, headers sent instead of the key, statuses)
+    refused = [
+        (f"{API_KEY_HEADER}: {label}", [(KEY_HEADER, value)], (401,))
+        for label, value in (
+            ("empty", b""),
+            ("wrong", b"wrong"),
+            ("key + NUL", k + b"\x00"),
+            ("NUL", b"\x00"),
+            ("key twice", k + b", " + k),
+            ("key prefix", k[:-1]),
+            ("key + x", k + b"x"),
+            ("non-ASCII", "kéy".encode()),
+            ("latin-1 byte", b"\xff" * 43),
+            ("SQL", b"' OR 1=1 --"),
+            ("%", b"%"),
+            ("10000 chars", b"k" * 10_000),
+            ("60 KB", b"h" * 60_000),
+            ("Bearer key", b"Bearer " + k),
+        )
+    ]
+    others = [
+        # Blanks around a header value are optional whitespace (RFC 9110).
+        (f"{API_KEY_HEADER}: key + space", [(KEY_HEADER, k + b" ")], (200, 401)),
+        (f"{API_KEY_HEADER}: space + key", [(KEY_HEADER, b" " + k)], (200, 401)),
+        (f"{API_KEY_HEADER.lower()} lower case", [(KEY_HEADER.lower(), k)], (200,)),
+        (
+            f"two {API_KEY_HEADER} headers",
+            [(KEY_HEADER, b"wrong"), (KEY_HEADER, k)],
+            (401, 200),
+        ),
+        (
+            f"{API_KEY_HEADER.upper().replace('-', '_')} header",
+            [(KEY_HEADER.upper().replace(b"-", b"_"), k)],
+            (401, 200),
+        ),
+        ("Authorization only", [(b"Authorization", b"Basic YWRtaW46YWRtaW4=")], (401,)),
+        (
+            "Accept text/html no key",
+            [(b"Accept", b"text/html,application/xhtml+xml")],
+            (401,),
+        ),
+        (
+            "non-ASCII key-like header",
+            [(API_KEY_HEADER.replace("e", "é").encode(), k)],
+            (401,),
         ),
     ]
+    cases = [
+        Case(name, DETAIL_TARGET, key=False, headers=headers, expect=expect)
+        for name, headers, expect in refused + others
+    ]
+    cases.append(
+        Case(
+            "key in query string only",
+            DETAIL_TARGET + b"?" + KEY_HEADER + b"=wrong",
+            key=False,
+            expect=(401,),
+        )
+    )
     return cases
 
 
 def _header_cases():
-    k = KEY_PLACEHOLDER
-    target = b"/api/provinsi/32"
+    target = DETAIL_TARGET
     big = b"h" * 60_000
     hostile_values = [
         b"' OR 1=1 --",
@@ -614,83 +708,6 @@ def _header_cases():
         big,
     ]
     cases = []
-    # The key itself.
-    for label, value in [
-        ("empty", b""),
-        ("wrong", b"wrong"),
-        ("key + NUL", k + b"\x00"),
-        ("NUL", b"\x00"),
-        ("key twice", k + b", " + k),
-        ("key prefix", k[:-1]),
-        ("key + x", k + b"x"),
-        ("non-ASCII", "kéy".encode()),
-        ("latin-1 byte", b"\xff" * 43),
-        ("SQL", b"' OR 1=1 --"),
-        ("%", b"%"),
-        ("10000 chars", b"k" * 10_000),
-        ("60 KB", big),
-        ("Bearer key", b"Bearer " + k),
-    ]:
-        cases.append(
-            Case(
-                f"X-API-Key: {label}",
-                target,
-                key=False,
-                headers=[(b"X-API-Key", value)],
-                expect=(401,),
-            )
-        )
-    cases += [
-        # Blanks around a header value are optional whitespace (RFC 9110).
-        Case(
-            "X-API-Key: key + space",
-            target,
-            key=False,
-            headers=[(b"X-API-Key", k + b" ")],
-            expect=(200, 401),
-        ),
-        Case(
-            "X-API-Key: space + key",
-            target,
-            key=False,
-            headers=[(b"X-API-Key", b" " + k)],
-            expect=(200, 401),
-        ),
-        Case(
-            "x-api-key lower case",
-            target,
-            key=False,
-            headers=[(b"x-api-key", k)],
-            expect=(200,),
-        ),
-        Case(
-            "two X-API-Key headers",
-            target,
-            key=False,
-            headers=[(b"X-API-Key", b"wrong"), (b"X-API-Key", k)],
-            expect=(401, 200),
-        ),
-        Case(
-            "X_API_KEY header",
-            target,
-            key=False,
-            headers=[(b"X_API_KEY", k)],
-            expect=(401, 200),
-        ),
-        Case(
-            "key in query string only",
-            b"/api/provinsi/32?X-API-Key=wrong",
-            key=False,
-            expect=(401,),
-        ),
-        Case(
-            "Authorization only",
-            target,
-            key=False,
-            headers=[(b"Authorization", b"Basic YWRtaW46YWRtaW4=")],
-            expect=(401,),
-        ),
-    ]
     # Hostile values in the headers the API reads, with and without a key.
     for name in (
         b"If-None-Match",
@@ -714,203 +731,156 @@ def _header_cases():
             cases.append(
                 Case(label + " (no key)", target, key=False, headers=[(name, value)])
             )
-    cases += [
-        Case(
+    deepest_list = LIST_ROUTES[-1]
+    filter_param = next(p for p in deepest_list.params if p.kind == "code")
+    filtered = f"{deepest_list.path}?{filter_param.name}={filter_param.example}"
+    unknown_code = "9" * LEVELS[DETAIL.level].code_length
+    # (name, target, headers, statuses)
+    for name, case_target, headers, expect in (
+        (
             "Accept-Encoding q garbage",
             target,
-            headers=[(b"Accept-Encoding", b"gzip;q=abc, br;q=-1, *;q=1e999")],
+            [(b"Accept-Encoding", b"gzip;q=abc, br;q=-1, *;q=1e999")],
+            None,
         ),
-        Case(
+        (
             "Accept-Encoding gzip big list",
-            b"/api/kelurahan?kode_kecamatan=3204050",
-            headers=[(b"Accept-Encoding", b"gzip")],
-            expect=(200,),
+            filtered.encode(),
+            [(b"Accept-Encoding", b"gzip")],
+            (200,),
         ),
-        Case(
-            "If-None-Match star",
-            target,
-            headers=[(b"If-None-Match", b"*")],
-            expect=(304,),
-        ),
-        Case(
+        ("If-None-Match star", target, [(b"If-None-Match", b"*")], (304,)),
+        (
             "If-None-Match many tags",
             target,
-            headers=[(b"If-None-Match", b", ".join([b'W/"x"'] * 5000))],
-            expect=(200,),
+            [(b"If-None-Match", b", ".join([b'W/"x"'] * 5000))],
+            (200,),
         ),
-        Case(
+        (
             "Cookie session path traversal",
             target,
-            headers=[(b"Cookie", b"session_id=../../../../etc/passwd")],
-            expect=(200,),
+            [(b"Cookie", b"session_id=../../../../etc/passwd")],
+            (200,),
         ),
-        Case(
+        (
             "Cookie 10000 chars",
             target,
-            headers=[(b"Cookie", b"session_id=" + b"a" * 10_000)],
-            expect=(200,),
+            [(b"Cookie", b"session_id=" + b"a" * 10_000)],
+            (200,),
         ),
-        Case(
+        (
             "Cookie invalid UTF-8",
             target,
-            headers=[(b"Cookie", b"session_id=\xff\xfe; x=\x00")],
-            expect=(200,),
+            [(b"Cookie", b"session_id=\xff\xfe; x=\x00")],
+            (200,),
         ),
-        Case(
+        (
             "Accept text/html",
-            b"/api/provinsi/99",
-            headers=[(b"Accept", b"text/html")],
-            expect=(404,),
+            DETAIL.path_for(unknown_code).encode(),
+            [(b"Accept", b"text/html")],
+            (404,),
         ),
-        Case(
-            "Accept text/html no key",
-            b"/api/provinsi/32",
-            key=False,
-            headers=[(b"Accept", b"text/html,application/xhtml+xml")],
-            expect=(401,),
-        ),
-        Case(
+        (
             "X-Requested-With",
-            b"/api/provinsi/x",
-            headers=[(b"X-Requested-With", b"XMLHttpRequest")],
-            expect=(400,),
+            DETAIL.path_for("x").encode(),
+            [(b"X-Requested-With", b"XMLHttpRequest")],
+            (400,),
         ),
-        Case("60 KB unknown header", target, headers=[(b"X-Fuzz", big)], expect=(200,)),
-        Case(
+        ("60 KB unknown header", target, [(b"X-Fuzz", big)], (200,)),
+        (
             "20 x 60 KB headers",
             target,
-            headers=[(b"X-Fuzz-%d" % i, big) for i in range(20)],
-            expect=(200,),
+            [(b"X-Fuzz-%d" % i, big) for i in range(20)],
+            (200,),
         ),
-        Case(
-            "90 headers",
-            target,
-            headers=[(b"X-H%d" % i, b"v") for i in range(90)],
-            expect=(200,),
-        ),
-        Case(
-            "non-ASCII header name (UTF-8)", target, headers=[("X-Kéy".encode(), b"1")]
-        ),
-        Case("non-ASCII header name (latin-1)", target, headers=[(b"X-K\xe9y", b"1")]),
-        Case(
-            "non-ASCII key-like header",
-            target,
-            key=False,
-            headers=[("X-API-Kéy".encode(), KEY_PLACEHOLDER)],
-            expect=(401,),
-        ),
-        Case("header name with NUL", target, headers=[(b"X-A\x00b", b"1")]),
-        Case("header value with NUL", target, headers=[(b"X-Fuzz", b"a\x00b")]),
-        Case("header value CR", target, headers=[(b"X-Fuzz", b"a\rb")], malformed=True),
+        ("90 headers", target, [(b"X-H%d" % i, b"v") for i in range(90)], (200,)),
+        ("non-ASCII header name (UTF-8)", target, [("X-Kéy".encode(), b"1")], None),
+        ("non-ASCII header name (latin-1)", target, [(b"X-K\xe9y", b"1")], None),
+        ("header name with NUL", target, [(b"X-A\x00b", b"1")], None),
+        ("header value with NUL", target, [(b"X-Fuzz", b"a\x00b")], None),
+    ):
+        cases.append(Case(name, case_target, headers=headers, expect=expect))
+    cases.append(
         Case(
             "CRLF injection in query",
-            b"/api/provinsi?name=%0d%0aX-Injected:%201",
+            f"{LIST.path}?{LIST_TEXT.name}=%0d%0aX-Injected:%201".encode(),
             expect=(200,),
-        ),
-    ]
+        )
+    )
     # Beyond what Python's http.server accepts: it answers these itself.
-    cases += [
-        Case(
-            "70 KB header line",
-            target,
-            headers=[(b"X-Fuzz", b"h" * 70_000)],
-            malformed=True,
-        ),
-        Case(
-            "70 KB X-API-Key",
-            target,
-            key=False,
-            headers=[(b"X-API-Key", b"k" * 70_000)],
-            malformed=True,
-        ),
-        Case(
-            "150 headers",
-            target,
-            headers=[(b"X-H%d" % i, b"v") for i in range(150)],
-            malformed=True,
-        ),
-        Case(
-            "header without colon",
-            target,
-            headers=[(b"NoColonHere", b"")],
-            malformed=True,
-        ),
-        Case(
-            "header name with space",
-            target,
-            headers=[(b"X Fuzz", b"1")],
-            malformed=True,
-        ),
-        Case(
-            "obs-fold continuation line",
-            target,
-            headers=[(b"X-Fuzz", b"a\r\n folded")],
-            malformed=True,
-        ),
-    ]
+    for name, headers, key in (
+        ("header value CR", [(b"X-Fuzz", b"a\rb")], True),
+        ("70 KB header line", [(b"X-Fuzz", b"h" * 70_000)], True),
+        (f"70 KB {API_KEY_HEADER}", [(KEY_HEADER, b"k" * 70_000)], False),
+        ("150 headers", [(b"X-H%d" % i, b"v") for i in range(150)], True),
+        ("header without colon", [(b"NoColonHere", b"")], True),
+        ("header name with space", [(b"X Fuzz", b"1")], True),
+        ("obs-fold continuation line", [(b"X-Fuzz", b"a\r\n folded")], True),
+    ):
+        cases.append(Case(name, target, headers=headers, key=key, malformed=True))
     return cases
 
 
 def _malformed_cases():
     host = b"Host: 127.0.0.1\r\n"
+    key = KEY_HEADER + b": " + KEY_PLACEHOLDER
+    get = b"GET " + DETAIL_TARGET
+    code = DETAIL.code.example
+    spaced_target = DETAIL.path_for(f"{code[:1]} {code[1:]}").encode()
     raws = [
         (
             "request line with 70 KB target",
-            b"GET /api/provinsi?name="
+            f"GET {LIST.path}?{LIST_TEXT.name}=".encode()
             + b"a" * 70_000
             + b" HTTP/1.1\r\n"
             + host
             + b"\r\n",
         ),
-        ("HTTP/0.9 request", b"GET /api/provinsi/32\r\n"),
-        ("HTTP/2.0 version", b"GET /api/provinsi/32 HTTP/2.0\r\n" + host + b"\r\n"),
-        ("HTTP/1.1.1 version", b"GET /api/provinsi/32 HTTP/1.1.1\r\n" + host + b"\r\n"),
-        ("garbage version", b"GET /api/provinsi/32 HTXP/1.1\r\n" + host + b"\r\n"),
-        ("four words", b"GET /api/provinsi/32 HTTP/1.1 extra\r\n" + host + b"\r\n"),
-        ("space in target", b"GET /api/provinsi/3 2 HTTP/1.1\r\n" + host + b"\r\n"),
+        ("HTTP/0.9 request", get + b"\r\n"),
+        ("HTTP/2.0 version", get + b" HTTP/2.0\r\n" + host + b"\r\n"),
+        ("HTTP/1.1.1 version", get + b" HTTP/1.1.1\r\n" + host + b"\r\n"),
+        ("garbage version", get + b" HTXP/1.1\r\n" + host + b"\r\n"),
+        ("four words", get + b" HTTP/1.1 extra\r\n" + host + b"\r\n"),
+        (
+            "space in target",
+            b"GET " + spaced_target + b" HTTP/1.1\r\n" + host + b"\r\n",
+        ),
         ("empty request", b"\r\n\r\n"),
         ("only garbage", b"\x00\xff\xfe\x16\x03\x01\x02\x00"),
         ("TLS hello", b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + b"\x00" * 64),
-        (
-            "bare LF line ends",
-            b"GET /api/provinsi/32 HTTP/1.1\nHost: 127.0.0.1\nX-API-Key: "
-            + KEY_PLACEHOLDER
-            + b"\n\n",
-        ),
-        (
-            "HTTP/1.0 without Host",
-            b"GET /api/provinsi/32 HTTP/1.0\r\nX-API-Key: "
-            + KEY_PLACEHOLDER
-            + b"\r\n\r\n",
-        ),
+        ("bare LF line ends", get + b" HTTP/1.1\nHost: 127.0.0.1\n" + key + b"\n\n"),
+        ("HTTP/1.0 without Host", get + b" HTTP/1.0\r\n" + key + b"\r\n\r\n"),
         (
             "HTTP/1.1 without Host",
-            b"GET /api/provinsi/32 HTTP/1.1\r\nX-API-Key: "
-            + KEY_PLACEHOLDER
-            + b"\r\nConnection: close\r\n\r\n",
+            get + b" HTTP/1.1\r\n" + key + b"\r\nConnection: close\r\n\r\n",
         ),
         (
             "Content-Length negative",
-            b"GET /api/provinsi/32 HTTP/1.1\r\n"
+            get
+            + b" HTTP/1.1\r\n"
             + host
             + b"Content-Length: -1\r\nConnection: close\r\n\r\n",
         ),
         (
             "Content-Length garbage",
-            b"GET /api/provinsi/32 HTTP/1.1\r\n"
+            get
+            + b" HTTP/1.1\r\n"
             + host
             + b"Content-Length: abc\r\nConnection: close\r\n\r\n",
         ),
         (
             "two Content-Length",
-            b"GET /api/provinsi/32 HTTP/1.1\r\n"
+            get
+            + b" HTTP/1.1\r\n"
             + host
             + b"Content-Length: 0\r\nContent-Length: 5\r\n"
             + b"Connection: close\r\n\r\nhello",
         ),
         (
             "bad chunked body",
-            b"POST /api/provinsi HTTP/1.1\r\n"
+            b"POST "
+            + LIST.path.encode()
+            + b" HTTP/1.1\r\n"
             + host
             + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
             + b"zz\r\nhello\r\n0\r\n\r\n",
@@ -938,6 +908,7 @@ def build_cases():
         + _param_shape_cases()
         + _path_cases()
         + _method_cases()
+        + _key_cases()
         + _header_cases()
         + _malformed_cases()
     )
