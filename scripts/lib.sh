@@ -128,12 +128,27 @@ openapi_validator() {
 }
 
 # ---------------------------------------------------------------- PostgreSQL
-# Port of the running cluster (Debian pg_lsclusters), exported as PGPORT.
+# The cluster the scripts use (Debian pg_lsclusters) as "version name port
+# status": the one named main when there is one, else the newest. Never
+# another cluster while main exists (soak.sh's own clusters, other people's).
+pg_cluster() {
+    pg_lsclusters -h 2>/dev/null | sort -k1,1nr | awk '
+        $2 == "main" { print $1, $2, $3, $4; found = 1; exit }
+        first == "" { first = $1 " " $2 " " $3 " " $4 }
+        END { if (!found && first != "") print first }'
+}
+
+# Newest PostgreSQL server installed (a version number), for new clusters.
+pg_server_version() {
+    find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n1
+}
+
+# Port of that cluster when it is running, exported as PGPORT.
 pg_detect_port() {
     if [ -z "${PGPORT:-}" ] && command -v pg_lsclusters >/dev/null 2>&1; then
-        local port
-        port="$(pg_lsclusters -h 2>/dev/null | awk '$4 == "online" {print $3; exit}')"
-        [ -n "$port" ] && export PGPORT="$port"
+        local port status
+        read -r _ _ port status <<<"$(pg_cluster)" || true
+        if [ "$status" = online ]; then export PGPORT="$port"; fi
     fi
     return 0
 }
@@ -146,16 +161,15 @@ pg_start() {
     pg_ready && return 0
     apt_ensure postgresql postgresql-contrib postgresql-client
     if command -v pg_lsclusters >/dev/null 2>&1; then
-        local line ver name
-        line="$(pg_lsclusters -h 2>/dev/null | sort -k1,1nr | head -n1 || true)"
-        if [ -z "$line" ]; then
-            ver="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n1)"
+        local ver name
+        read -r ver name _ <<<"$(pg_cluster)" || true
+        if [ -z "$ver" ]; then
+            ver="$(pg_server_version)"
             [ -n "$ver" ] || die "PostgreSQL server binaries not found under /usr/lib/postgresql"
             log "creating PostgreSQL cluster $ver/main"
             as_root pg_createcluster "$ver" main
-            line="$(pg_lsclusters -h | sort -k1,1nr | head -n1)"
+            name=main
         fi
-        read -r ver name _ <<<"$line"
         log "starting PostgreSQL cluster $ver/$name"
         as_root pg_ctlcluster "$ver" "$name" start || true
         unset PGPORT

@@ -35,7 +35,7 @@ soak_prepare_cluster() {
     if [ -z "$line" ]; then
         [ "$SOAK_PG_CLUSTER" != main ] || die "no PostgreSQL cluster named main"
         ver="$(soak_cluster_line main | cut -d' ' -f1)"
-        [ -n "$ver" ] || ver="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' | sort -n | tail -n1)"
+        [ -n "$ver" ] || ver="$(pg_server_version)"
         log "creating PostgreSQL cluster $ver/$SOAK_PG_CLUSTER on port $SOAK_PG_PORT (for the soak only)"
         as_root pg_createcluster "$ver" "$SOAK_PG_CLUSTER" -p "$SOAK_PG_PORT" >/dev/null
         line="$(soak_cluster_line "$SOAK_PG_CLUSTER")"
