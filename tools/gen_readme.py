@@ -409,7 +409,9 @@ def make_html(rst):
     ).decode("utf-8")
     # not the docutils version: the page depends on the inputs only
     html = re.sub(r'<meta name="generator"[^>]*/>\n', "", html)
-    style = f'<style type="text/css">{STYLE}</style>\n'
+    # one line: the page is generated, the readable stylesheet is STYLE above
+    style = " ".join(STYLE.split())
+    style = f'<style type="text/css">{style}</style>\n'
     if html.count("</head>") != 1:
         raise SystemExit("docutils wrote no single </head>")
     return html.replace("</head>", style + "</head>")
