@@ -154,7 +154,7 @@ class TestWilayahI18n(TransactionCase):
         self.assertEqual(
             caught.exception.args[0],
             "99 PROVINSI UJI tidak dapat dihapus karena masih ada 1 wilayah di "
-            "bawahnya. Arsipkan saja sebagai gantinya.",
+            "bawahnya. Sebagai gantinya, arsipkan wilayah ini.",
         )
 
     def test_settings_messages(self):
