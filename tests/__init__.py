@@ -8,3 +8,4 @@ from . import test_api_http
 from . import test_settings
 from . import test_openapi
 from . import test_wilayah
+from . import test_i18n
