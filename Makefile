@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade readme
+.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade readme i18n
 
 help:
-	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade readme"
+	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade readme i18n"
 
 setup:
 	@bash scripts/setup.sh
@@ -27,7 +27,8 @@ key:
 lint:
 	@bash scripts/lint.sh
 
-bench soak fuzz:
+# i18n: re-export i18n/*.pot and merge it into i18n/*.po
+bench soak fuzz i18n:
 	@bash scripts/$@.sh
 
 docs-check:
