@@ -31,14 +31,15 @@ def normalize_postal_codes(value):
     return ",".join(sorted({part.strip() for part in str(value).split(",")} - {""}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per level: compared by identity
 class Level:
     """One level of units, e.g. ``kota``."""
 
     key: str  # "kota": model wilayah.kota, route /api/kota, table wilayah_kota
     title: str  # "Kota/Kabupaten": the model's description and menus
     label: str  # "kota/kabupaten": how API messages name a unit
-    word: str  # "city/regency": how the OpenAPI document names it
+    word: str  # "city/regency": how the OpenAPI document names one
+    plural: str  # "cities and regencies": ... and several
     code_length: int  # digits of its BPS code
     parent: str | None  # key of the level above
     child: str | None  # key of the level below
@@ -56,6 +57,8 @@ class Level:
     # The unit the documentation shows (and the tests request): code, name,
     # Kemendagri code (and postal code, for villages).
     example: tuple
+    # The name filter of the list's documented example, and its answer.
+    list_example: tuple
 
     @property
     def model(self):
@@ -132,6 +135,7 @@ LEVELS = {
             title="Provinsi",
             label="provinsi",
             word="province",
+            plural="provinces",
             code_length=2,
             parent=None,
             child="kota",
@@ -143,12 +147,21 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=38,
             example=("32", "JAWA BARAT", "32"),
+            list_example=(
+                "jawa",
+                [
+                    {"code": "32", "name": "JAWA BARAT"},
+                    {"code": "33", "name": "JAWA TENGAH"},
+                    {"code": "35", "name": "JAWA TIMUR"},
+                ],
+            ),
         ),
         Level(
             key="kota",
             title="Kota/Kabupaten",
             label="kota/kabupaten",
             word="city/regency",
+            plural="cities and regencies",
             code_length=4,
             parent="provinsi",
             child="kecamatan",
@@ -160,12 +173,21 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=514,
             example=("3204", "BANDUNG", "32.04"),
+            list_example=(
+                "bandung",
+                [
+                    {"code": "3204", "name": "BANDUNG", "province_code": "32"},
+                    {"code": "3217", "name": "BANDUNG BARAT", "province_code": "32"},
+                    {"code": "3273", "name": "BANDUNG", "province_code": "32"},
+                ],
+            ),
         ),
         Level(
             key="kecamatan",
             title="Kecamatan",
             label="kecamatan",
             word="district",
+            plural="districts",
             code_length=7,
             parent="kota",
             child="kelurahan",
@@ -177,12 +199,17 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=7277,
             example=("3204050", "KERTASARI", "32.04.31"),
+            list_example=(
+                "cicalengka",
+                [{"code": "3204100", "name": "CICALENGKA", "city_code": "3204"}],
+            ),
         ),
         Level(
             key="kelurahan",
             title="Kelurahan/Desa",
             label="kelurahan/desa",
             word="village",
+            plural="villages",
             code_length=10,
             parent="kecamatan",
             child=None,
@@ -194,6 +221,17 @@ LEVELS = {
             has_postal_code=True,
             shipped_units=84197,
             example=("3204050001", "NEGLAWANGI", "32.04.31.2005", "40386"),
+            list_example=(
+                "neglawangi",
+                [
+                    {
+                        "code": "3204050001",
+                        "name": "NEGLAWANGI",
+                        "postal_code": "40386",
+                        "district_code": "3204050",
+                    }
+                ],
+            ),
         ),
     )
 }

@@ -114,51 +114,12 @@ def code_param(level_key, where):
     return Param(name, "code", description, level=level_key, example=level.example_code)
 
 
-NAME = "name"
-
-# name filter and answer of each list's documented example
-LIST_EXAMPLES = {
-    "provinsi": (
-        "jawa",
-        [
-            {"code": "32", "name": "JAWA BARAT"},
-            {"code": "33", "name": "JAWA TENGAH"},
-            {"code": "35", "name": "JAWA TIMUR"},
-        ],
-    ),
-    "kota": (
-        "bandung",
-        [
-            {"code": "3204", "name": "BANDUNG", "province_code": "32"},
-            {"code": "3217", "name": "BANDUNG BARAT", "province_code": "32"},
-            {"code": "3273", "name": "BANDUNG", "province_code": "32"},
-        ],
-    ),
-    "kecamatan": (
-        "cicalengka",
-        [{"code": "3204100", "name": "CICALENGKA", "city_code": "3204"}],
-    ),
-    "kelurahan": (
-        "neglawangi",
-        [
-            {
-                "code": "3204050001",
-                "name": "NEGLAWANGI",
-                "postal_code": "40386",
-                "district_code": "3204050",
-            }
-        ],
-    ),
-}
-
-
 def list_route(level):
-    parent = LEVELS[level.parent] if level.parent else None
-    name_filter, example = LIST_EXAMPLES[level.key]
+    name_filter, example = level.list_example
     params = (
-        *((code_param(parent.key, "query"),) if parent else ()),
+        *((code_param(level.parent, "query"),) if level.parent else ()),
         Param(
-            NAME,
+            "name",
             "text",
             "Only the units whose name contains this text "
             "(case-insensitive, literal, surrounding blanks ignored).",
@@ -172,7 +133,7 @@ def list_route(level):
         path=f"/api/{level.key}",
         answer=lambda index, _code, args: index.list_answer(level.key, args),
         tag=level.title,
-        summary=f"List {level.word} units",
+        summary=f"List {level.plural}",
         description="The matching units, by code (`[]` when none; example: "
         f"`?name={name_filter}`).",
         schema={"type": "array", "items": schema_ref(list_schema_name(level.key))},
