@@ -36,6 +36,7 @@ SERVED_METHODS = ("GET", "HEAD")
 CORS_ALLOW_HEADERS = f"{API_KEY_HEADER}, If-None-Match, Accept, Content-Type"
 CORS_PUBLIC_ALLOW_HEADERS = "If-None-Match, Accept"
 CORS_MAX_AGE = "86400"
+VARY_KEYED = f"Accept-Encoding, {API_KEY_HEADER}, Origin"
 FORBIDDEN_ORIGIN = "This origin is not allowed to call the API."
 
 ROUTE_OPTIONS = {
@@ -102,10 +103,7 @@ class WilayahApiController(http.Controller):
             ("Content-Type", route.content_type),
             ("ETag", answer.etag),
             ("Cache-Control", "public, no-cache" if public else "private, no-cache"),
-            (
-                "Vary",
-                "Accept-Encoding" if public else "Accept-Encoding, X-API-Key, Origin",
-            ),
+            ("Vary", "Accept-Encoding" if public else VARY_KEYED),
             *cors,
             *route.headers,
         ]
