@@ -188,9 +188,17 @@ def _endpoint(route):
     def endpoint(self, code="", **_params):
         return self._serve(route, code if route.code else "")
 
-    endpoint.__name__ = endpoint.__qualname__ = route.name
+    endpoint.__name__ = route.name
+    endpoint.__qualname__ = f"{WilayahApiController.__name__}.{route.name}"
     return http.route(route.path, **ROUTE_OPTIONS)(endpoint)
 
 
-for _route in ROUTES:
-    setattr(WilayahApiController, _route.name, _endpoint(_route))
+def _add_routes():
+    for route in ROUTES:
+        # A row must not replace the controller's own methods, nor another row.
+        if hasattr(WilayahApiController, route.name):
+            raise ValueError(f"Route name {route.name!r} is already taken")
+        setattr(WilayahApiController, route.name, _endpoint(route))
+
+
+_add_routes()

@@ -18,7 +18,7 @@ def unit_fields(level_key):
         parent = LEVELS[level.parent]
         result[level.parent_field] = fields.Many2one(
             parent.model,
-            string=parent.title,
+            string=parent.reference_string,
             required=True,
             index=True,
             ondelete="restrict",
@@ -27,8 +27,8 @@ def unit_fields(level_key):
         while parent.parent:
             path = f"{path}.{parent.parent_field}"
             parent = LEVELS[parent.parent]
-            result[parent.key + "_id"] = fields.Many2one(
-                related=path, string=parent.title
+            result[parent.reference_field] = fields.Many2one(
+                related=path, string=parent.reference_string
             )
     if level.child:
         child = LEVELS[level.child]

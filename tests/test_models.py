@@ -115,6 +115,40 @@ class TestWilayahModels(WilayahCase):
                     self.env[model].create(vals)
                     self.env.flush_all()
 
+    def test_fields_of_each_level(self):
+        """The fields the level table gives each model: the published module's
+        names and labels, each Many2one to the right model."""
+        expected = {
+            # model: {field: (comodel, related path, label)}
+            "wilayah.provinsi": {"kota_ids": ("wilayah.kota", None, "Kota/Kabupaten")},
+            "wilayah.kota": {
+                "provinsi_id": ("wilayah.provinsi", None, "Provinsi"),
+                "kecamatan_ids": ("wilayah.kecamatan", None, "Kecamatan"),
+            },
+            "wilayah.kecamatan": {
+                "kota_id": ("wilayah.kota", None, "Kota"),
+                "provinsi_id": ("wilayah.provinsi", "kota_id.provinsi_id", "Provinsi"),
+                "kelurahan_ids": ("wilayah.kelurahan", None, "Kelurahan/Desa"),
+            },
+            "wilayah.kelurahan": {
+                "kecamatan_id": ("wilayah.kecamatan", None, "Kecamatan"),
+                "kota_id": ("wilayah.kota", "kecamatan_id.kota_id", "Kota"),
+                "provinsi_id": (
+                    "wilayah.provinsi",
+                    "kecamatan_id.kota_id.provinsi_id",
+                    "Provinsi",
+                ),
+            },
+        }
+        for model, model_fields in expected.items():
+            fields = self.env[model]._fields
+            self.assertTrue(fields["code"].required)
+            for name, (comodel, related, label) in model_fields.items():
+                with self.subTest(model=model, field=name):
+                    self.assertEqual(fields[name].comodel_name, comodel)
+                    self.assertEqual(fields[name].related or None, related)
+                    self.assertEqual(fields[name].string, label)
+
     def test_parent_required(self):
         for model, vals in [
             ("wilayah.kota", {"name": "YATIM", "code": "9903"}),

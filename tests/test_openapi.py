@@ -12,9 +12,10 @@ from jsonschema import Draft202012Validator, RefResolver
 
 from odoo.tests import HttpCase, tagged
 
+from ..wilayah.docs_page import DOCS_CSP, DOCS_JS, SWAGGER_CSS, SWAGGER_JS
 from ..wilayah.levels import LEVELS
 from ..wilayah.openapi import openapi_path
-from ..wilayah.routes import DOCS_CSP, DOCS_JS, ROUTES, SWAGGER_CSS, SWAGGER_JS
+from ..wilayah.routes import ROUTES
 from ..wilayah.settings import API_KEY_PARAM
 
 CATCH_ALL = {"/api", "/api/<path:_rest>"}

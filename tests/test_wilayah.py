@@ -77,15 +77,43 @@ class TestWilayahParams(BaseCase):
 
 @tagged("post_install", "-at_install")
 class TestWilayahIndex(BaseCase):
-    def test_examples_are_answers_of_the_example_index(self):
-        for route in ROUTES:
-            if route.public or route.level is None:
-                continue
-            with self.subTest(route=route.name):
-                level = LEVELS[route.level]
-                payload, total = route.answer(EXAMPLES, level.example_code, {})
-                self.assertEqual(payload, route.example)
-                self.assertIsNone(total)
+    def test_shapes_are_the_published_ones(self):
+        """Keys, in order, of each level's list item and detail (the published
+        module's JSON, which clients rely on)."""
+        list_keys = {
+            "provinsi": ["code", "name"],
+            "kota": ["code", "name", "province_code"],
+            "kecamatan": ["code", "name", "city_code"],
+            "kelurahan": ["code", "name", "postal_code", "district_code"],
+        }
+        tail = ["kemendagri_code", "active"]
+        detail_keys = {
+            "provinsi": ["code", "name", *tail],
+            "kota": ["code", "name", "province", *tail],
+            "kecamatan": ["code", "name", "city", "province", *tail],
+            "kelurahan": [
+                "code",
+                "name",
+                "postal_code",
+                "sub_district",
+                "city",
+                "province",
+                *tail,
+            ],
+        }
+        for level in LEVELS.values():
+            with self.subTest(level=level.key):
+                unit = EXAMPLES.units[level.key][level.example_code]
+                item = EXAMPLES.list_item(level.key, level.example_code)
+                self.assertEqual(list(item), list_keys[level.key])
+                detail = EXAMPLES.detail(level.key, unit)
+                self.assertEqual(list(detail), detail_keys[level.key])
+        village = EXAMPLES.postal_item(LEVELS["kelurahan"].example_code)
+        self.assertEqual(
+            list(village),
+            ["code", "name", "postal_code", "kecamatan", "kota", "provinsi"],
+        )
+        self.assertEqual(village["kota"], {"code": "3204", "name": "BANDUNG"})
 
     def test_answer_cache_keys_on_normalised_values(self):
         index = RegionIndex(

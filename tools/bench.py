@@ -42,7 +42,7 @@ MEMORY_RATIO_MAX = 1.5
 
 HEALTH = "/web/health"
 GZIP = {"Accept-Encoding": "gzip"}
-# Minimum ratio to /web/health, by kind of route (route_kind): every answer is
+# Minimum ratio to /web/health, by kind of route (Route.kind): every answer is
 # a look-up in a cache; a search answer and the OpenAPI document are larger.
 TARGETS = {
     "detail": 0.8,
@@ -107,17 +107,6 @@ def route_requests():
     return list(unique.values())
 
 
-def route_kind(route):
-    """detail, list, kodepos, search or documentation."""
-    if route.public:
-        return "documentation"
-    if route.level:
-        return "detail"
-    if route.code:
-        return "kodepos"
-    return "list" if route.paged else "search"
-
-
 @dataclass(frozen=True)
 class Row:
     """One measured request of the table."""
@@ -134,7 +123,7 @@ def bench_rows(key, etag):
     """The routes' requests, then the bench's own: the full list gzipped, its
     304, and a wrong key."""
     rows = [
-        Row(request.path, request.path, TARGETS[route_kind(request.route)])
+        Row(request.path, request.path, TARGETS[request.route.kind])
         for request in route_requests()
     ]
     return rows + [

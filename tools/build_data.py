@@ -18,7 +18,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-LEVELS = ("provinsi", "kota", "kecamatan", "kelurahan")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from wilayah.levels import LEVELS  # noqa: E402
 
 
 def main(source_dir, target_dir):
@@ -30,7 +31,7 @@ def main(source_dir, target_dir):
                 bridge[(row["level"], row["bps_code"])].add(row["kemendagri_code"])
     target_dir.mkdir(parents=True, exist_ok=True)
     for level in LEVELS:
-        name = f"data_{level}.csv"
+        name = LEVELS[level].data_file
         with (
             open(source_dir / name, newline="", encoding="utf-8") as source,
             open(target_dir / name, "w", newline="", encoding="utf-8") as target,

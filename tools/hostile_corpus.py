@@ -37,7 +37,7 @@ API = os.path.commonpath([route.path for route in ROUTES])  # "/api"
 UNKNOWN_PATH = f"{API}/nothing"
 # Routes with a code in the path (details, kodepos), and lists of a level.
 CODE_ROUTES = [route for route in ROUTES if route.code]
-LIST_ROUTES = [route for route in ROUTES if route.paged and not route.code]
+LIST_ROUTES = [route for route in ROUTES if route.kind == "list"]
 # The pages that are not JSON (/api/docs): fuzz_api.py lets them be HTML.
 HTML_PATHS = {
     route.path.encode() for route in ROUTES if route.content_type != JSON_CONTENT_TYPE

@@ -33,7 +33,6 @@ from bench import (
     detail_route,
     list_route,
     parse_seconds,
-    route_kind,
     route_requests,
     worker_pids,
 )
@@ -125,7 +124,7 @@ def checked_requests():
     requests = [request for request in route_requests() if not request.route.public]
     checked = [(request.path, answer_check(request)) for request in requests]
     for request in requests:
-        if route_kind(request.route) == "list" and request.answer is None:
+        if request.route.kind == "list" and request.answer is None:
             separator = "&" if "?" in request.path else "?"
             checked.append(
                 (f"{request.path}{separator}{PAGE}", page_check(answer_check(request)))

@@ -1,7 +1,7 @@
 """The API's errors: JSON ``{"status", "error", "message"}``, never HTML.
 
-Every message a client can get is written here (or built from a level's
-description), so that the OpenAPI document shows the real ones.
+The messages shared by several places are written here; the OpenAPI document
+shows the real ones (built by the same functions).
 """
 
 import json

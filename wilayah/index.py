@@ -16,8 +16,8 @@ from bisect import bisect_right
 from collections import OrderedDict, defaultdict
 from typing import NamedTuple
 
-from .levels import LEVELS, ancestors, is_postal_code
-from .params import ApiError, invalid_code, quoted
+from .errors import ApiError, invalid_code, not_found, quoted
+from .levels import LEVELS, POSTAL_LEVEL, ancestors, is_postal_code
 
 GZIP_MIN_SIZE = 1024
 ANSWER_CACHE_BYTES = 96 * 1024 * 1024
@@ -148,9 +148,7 @@ class RegionIndex:
     def unit(self, level_key, reference):
         codes = self.resolve(level_key, reference)
         if not codes:
-            raise ApiError(
-                404, f"No {LEVELS[level_key].label} with code {quoted(reference)}."
-            )
+            raise not_found(LEVELS[level_key], reference)
         return self.units[level_key][codes[0]]
 
     def name_matches(self, level_key, text):
@@ -227,9 +225,11 @@ class RegionIndex:
 
     def postal_item(self, code):
         """A village with its ancestors named by level (``/api/kodepos``)."""
-        unit = self.units["kelurahan"][code]
+        unit = self.units[POSTAL_LEVEL.key][code]
         item = {"code": unit.code, "name": unit.name, "postal_code": unit.postal_code}
-        for ancestor, ancestor_code in self.ancestor_codes("kelurahan", unit).items():
+        for ancestor, ancestor_code in self.ancestor_codes(
+            POSTAL_LEVEL.key, unit
+        ).items():
             item[ancestor] = self.ref(ancestor, ancestor_code)
         return item
 
@@ -266,7 +266,8 @@ class RegionIndex:
         codes = self.by_postal_code.get(postal_code)
         if not codes:
             raise ApiError(
-                404, f"No kelurahan/desa with postal code {quoted(postal_code)}."
+                404,
+                f"No {POSTAL_LEVEL.label} with postal code {quoted(postal_code)}.",
             )
         return [self.postal_item(code) for code in codes], len(codes)
 

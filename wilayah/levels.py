@@ -46,8 +46,11 @@ class Level:
     # Lengths of the dotted parts of its Kemendagri code ((2, 2) is 32.04); a
     # province's Kemendagri code has no dot and is not accepted as a reference.
     kemendagri_parts: tuple
-    name_string: str  # labels of the fields, as the published module has them
+    # Labels of its fields, and of a field referring to one of its units, as
+    # the published module has them.
+    name_string: str
     code_string: str
+    reference_string: str
     # JSON shapes: how a child's list item names this level's code, and how a
     # descendant's detail names this level (the published module's shapes).
     code_key: str | None
@@ -78,8 +81,13 @@ class Level:
         return f"data_{self.key}.csv"
 
     @property
+    def reference_field(self):
+        """Name of a Many2one to this level: ``kota_id``."""
+        return f"{self.key}_id"
+
+    @property
     def parent_field(self):
-        return f"{self.parent}_id" if self.parent else None
+        return LEVELS[self.parent].reference_field if self.parent else None
 
     @property
     def child_field(self):
@@ -142,6 +150,7 @@ LEVELS = {
             kemendagri_parts=(),
             name_string="Name Provinsi",
             code_string="Kode Provinsi",
+            reference_string="Provinsi",
             code_key="province_code",
             detail_key="province",
             has_postal_code=False,
@@ -168,6 +177,7 @@ LEVELS = {
             kemendagri_parts=(2, 2),
             name_string="Nama Kota",
             code_string="Kode Kota",
+            reference_string="Kota",
             code_key="city_code",
             detail_key="city",
             has_postal_code=False,
@@ -194,6 +204,7 @@ LEVELS = {
             kemendagri_parts=(2, 2, 2),
             name_string="Nama Kecamatan",
             code_string="Kode Kecamatan",
+            reference_string="Kecamatan",
             code_key="district_code",
             detail_key="sub_district",
             has_postal_code=False,
@@ -216,6 +227,7 @@ LEVELS = {
             kemendagri_parts=(2, 2, 2, 4),
             name_string="Nama Kelurahan",
             code_string="Kode Kelurahan",
+            reference_string="Kelurahan/Desa",
             code_key=None,
             detail_key=None,
             has_postal_code=True,
@@ -237,6 +249,8 @@ LEVELS = {
 }
 # Top-down: parents always come before their children.
 LEVEL_KEYS = tuple(LEVELS)
+# The level that carries postal codes (/api/kodepos answers its units).
+POSTAL_LEVEL = next(level for level in LEVELS.values() if level.has_postal_code)
 
 
 def ancestors(level_key):

@@ -8,76 +8,50 @@ routing map, a validator and real answers.
 
 import ast
 import functools
-import html
 import json
 import re
 from pathlib import Path
 
-from .errors import (
-    SERVER_ERROR,
-    ApiError,
-    invalid_code,
-    method_not_allowed,
-)
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .docs_page import DOCS_PATH, OPENAPI_PATH
+from .errors import SERVER_ERROR, invalid_code, method_not_allowed, not_found
 from .index import answer_of
 from .levels import LEVELS, POSTAL_CODE_PATTERN, POSTAL_CODES_PATTERN, ancestors
 from .routes import (
     ALLOW,
     CORS_EXPOSE_HEADERS,
-    DOCS_CSS,
-    DOCS_JS,
-    DOCS_PATH,
     EXAMPLES,
-    OPENAPI_PATH,
     ROUTES,
     ROUTES_BY_NAME,
-    SWAGGER_CSS,
-    SWAGGER_JS,
     detail_schema_name,
     list_schema_name,
     schema_ref,
 )
-from .settings import API_CLOSED, API_KEY_HEADER, API_KEY_PARAM, MISSING_KEY
+from .settings import (
+    API_CLOSED,
+    API_KEY_HEADER,
+    API_KEY_PARAM,
+    CORS_ORIGINS_PARAM,
+    MISSING_KEY,
+)
 
 ADDON_DIR = Path(__file__).resolve().parent.parent
 RESPONSE_REF = "#/components/responses/"
 
-SWAGGER_UI_VERSION = "5.35.0"  # static/lib/swagger-ui/README.md
-DOCS_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8"/>
-<meta name="viewport" content="width=device-width, initial-scale=1"/>
-<title>Wilayah Indonesia API</title>
-<link rel="stylesheet" href="{swagger_css}"/>
-<link rel="stylesheet" href="{docs_css}"/>
-</head>
-<body>
-<div id="swagger-ui" data-spec-url="{spec_url}">
-<noscript><p class="wilayah-noscript">This page needs JavaScript. The API is
-described by the OpenAPI document <a href="{spec_url}">{spec_url}</a>.</p></noscript>
-</div>
-<script src="{swagger_js}"></script>
-<script src="{docs_js}"></script>
-</body>
-</html>
-"""
 
-
-def _example_error(status):
-    """The message a real request gets for each documented status."""
-    try:
-        if status == 404:
-            EXAMPLES.unit("kecamatan", "3204999")
-        raise {
-            400: invalid_code(LEVELS["kecamatan"], "32040"),
-            401: ApiError(401, MISSING_KEY),
-            405: method_not_allowed("POST", ALLOW),
-            500: ApiError(500, SERVER_ERROR),
-            503: ApiError(503, API_CLOSED),
-        }[status]
-    except ApiError as error:
-        return error.message
+def _example_messages():
+    """The message a real request gets for each documented status (the tests
+    send those requests)."""
+    kecamatan = LEVELS["kecamatan"]
+    return {
+        400: invalid_code(kecamatan, "32040").message,
+        401: MISSING_KEY,
+        404: not_found(kecamatan, "3204999").message,
+        405: method_not_allowed("POST", ALLOW).message,
+        500: SERVER_ERROR,
+        503: API_CLOSED,
+    }
 
 
 ERRORS = {
@@ -111,14 +85,6 @@ ERRORS = {
         "missing, empty or still the published placeholder); or the database is "
         "unreachable (then with `Retry-After`).",
     ),
-}
-ERROR_TITLES = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
 }
 DESCRIPTION = f"""\
 Indonesian administrative regions: provinsi (province), kota/kabupaten
@@ -157,7 +123,7 @@ the client sends `Accept-Encoding: gzip`.
 method other than GET/HEAD/OPTIONS, 503 no key configured, 500 unexpected.
 
 **CORS.** Browsers may call the API from the origins the administrator allows
-(system parameter `wilayah.api.cors_origins`, default any); the preflight allows
+(system parameter `{CORS_ORIGINS_PARAM}`, default any); the preflight allows
 the `{API_KEY_HEADER}` header and exposes `{CORS_EXPOSE_HEADERS}`.
 """
 
@@ -326,14 +292,12 @@ def _responses():
             "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
         }
     }
+    messages = _example_messages()
     for status, (name, description) in ERRORS.items():
-        example = {
-            "status": status,
-            "error": ERROR_TITLES[status],
-            "message": _example_error(status),
-        }
+        title = HTTP_STATUS_CODES[status]
+        example = {"status": status, "error": title, "message": messages[status]}
         responses[name] = {
-            "description": f"{ERROR_TITLES[status]}: {description}",
+            "description": f"{title}: {description}",
             "content": _json_content(schema_ref("Error"), example),
         }
     return responses
@@ -418,16 +382,3 @@ def build_openapi():
 def openapi_answer():
     document = json.dumps(build_openapi(), ensure_ascii=False, indent=1).encode()
     return answer_of(document)
-
-
-@functools.cache
-def docs_answer():
-    version = f"?v={SWAGGER_UI_VERSION}"
-    page = DOCS_PAGE.format(
-        swagger_css=html.escape(SWAGGER_CSS + version),
-        swagger_js=html.escape(SWAGGER_JS + version),
-        docs_css=html.escape(DOCS_CSS + version),
-        docs_js=html.escape(DOCS_JS + version),
-        spec_url=html.escape(OPENAPI_PATH),
-    )
-    return answer_of(page.encode())

@@ -26,7 +26,8 @@ def text(value):
 
 @dataclass(frozen=True)
 class Param:
-    """A query parameter: ``kind`` is "text", "code" (of ``level``) or "count"."""
+    """A parameter: ``kind`` is "text", "code" (of ``level``), "count", or
+    "postal" (a postal code path parameter, checked by the index)."""
 
     name: str
     kind: str
@@ -59,7 +60,9 @@ class Param:
             if not (level.is_code(value) or level.is_kemendagri_code(value)):
                 raise invalid_code(level, value)
             return value
-        return self._count(value)
+        if self.kind == "count":
+            return self._count(value)
+        raise ValueError(f"No parsing for parameters of kind {self.kind!r}")
 
     def _count(self, value):
         number = None

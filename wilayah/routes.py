@@ -9,7 +9,7 @@ method on the index (or a function for a route that needs none).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import ADDON
+from .docs_page import DOCS_HEADERS, DOCS_PATH, OPENAPI_PATH, docs_answer
 from .index import RegionIndex, Unit
 from .levels import LEVELS
 from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
@@ -18,19 +18,6 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 SCHEMA_REF = "#/components/schemas/"
 ALLOW = "GET, HEAD, OPTIONS"
 CORS_EXPOSE_HEADERS = "ETag, X-Total-Count"
-OPENAPI_PATH = "/api/openapi.json"
-DOCS_PATH = "/api/docs"
-STATIC = f"/{ADDON}/static"
-SWAGGER_CSS = f"{STATIC}/lib/swagger-ui/swagger-ui.css"
-SWAGGER_JS = f"{STATIC}/lib/swagger-ui/swagger-ui-bundle.js"
-DOCS_CSS = f"{STATIC}/src/docs/docs.css"
-DOCS_JS = f"{STATIC}/src/docs/docs.js"
-# Swagger UI sets style attributes and inline SVG; everything else is 'self'.
-DOCS_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
-)
 
 
 def schema_ref(name):
@@ -46,11 +33,13 @@ def detail_schema_name(level_key):
     return f"{list_schema_name(level_key)}Detail"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per route: compared by identity
 class Route:
     name: str  # the controller's endpoint and the OpenAPI operationId
+    kind: str  # list, detail, kodepos, search or documentation
     path: str  # werkzeug rule; <code> is the one path parameter
-    # (index, code, args) -> (payload, X-Total-Count or None)
+    # (index, code, args) -> (payload, X-Total-Count or None); a public row's
+    # gets no index and returns its finished Answer (index.answer_of).
     answer: Callable
     tag: str
     summary: str
@@ -75,11 +64,11 @@ class Route:
         return self.path.replace("<string:code>", code)
 
 
-def _openapi():
+def _openapi_answer(_index, _code, _args):
     # Imported late: the document is built from this table.
-    from . import openapi  # pylint: disable=import-outside-toplevel
+    from .openapi import openapi_answer  # pylint: disable=import-outside-toplevel
 
-    return openapi
+    return openapi_answer()
 
 
 def _example_index():
@@ -125,11 +114,12 @@ def list_route(level):
             "(case-insensitive, literal, surrounding blanks ignored).",
             example=name_filter,
         ),
-        LIMIT,
         OFFSET,
+        LIMIT,
     )
     return Route(
         name=f"{level.key}_list",
+        kind="list",
         path=f"/api/{level.key}",
         answer=lambda index, _code, args: index.list_answer(level.key, args),
         tag=level.title,
@@ -147,6 +137,7 @@ def list_route(level):
 def detail_route(level):
     return Route(
         name=f"{level.key}_detail",
+        kind="detail",
         path=f"/api/{level.key}/<string:code>",
         answer=lambda index, code, _args: index.detail_answer(level.key, code),
         tag=level.title,
@@ -191,6 +182,7 @@ ROUTES = (
     *(detail_route(level) for level in LEVELS.values()),
     Route(
         name="kodepos",
+        kind="kodepos",
         path="/api/kodepos/<string:code>",
         answer=lambda index, code, _args: index.kodepos_answer(code),
         tag="Kode pos",
@@ -214,6 +206,7 @@ ROUTES = (
     ),
     Route(
         name="search",
+        kind="search",
         path="/api/search",
         answer=lambda index, _code, args: index.search_answer(args),
         tag="Search",
@@ -242,8 +235,9 @@ ROUTES = (
     # The documentation's own two rows: the document describes this table.
     Route(
         name="openapi",
+        kind="documentation",
         path=OPENAPI_PATH,
-        answer=lambda _index, _code, _args: _openapi().openapi_answer(),
+        answer=_openapi_answer,
         tag="Documentation",
         summary="This OpenAPI 3.1 document",
         description="The OpenAPI document of the API.",
@@ -253,8 +247,9 @@ ROUTES = (
     ),
     Route(
         name="docs",
+        kind="documentation",
         path=DOCS_PATH,
-        answer=lambda _index, _code, _args: _openapi().docs_answer(),
+        answer=lambda _index, _code, _args: docs_answer(),
         tag="Documentation",
         summary="This documentation page (Swagger UI)",
         description="An HTML page rendering this document.",
@@ -262,11 +257,7 @@ ROUTES = (
         example_request=DOCS_PATH,
         public=True,
         content_type="text/html; charset=utf-8",
-        headers=(
-            ("Content-Security-Policy", DOCS_CSP),
-            ("X-Frame-Options", "SAMEORIGIN"),
-            ("Referrer-Policy", "no-referrer"),
-        ),
+        headers=DOCS_HEADERS,
     ),
 )
 ROUTES_BY_NAME = {route.name: route for route in ROUTES}
