@@ -63,6 +63,13 @@ class TestWilayahParams(BaseCase):
                 parse_params(params, {"limit": limit})
             self.assertIn("'limit'", caught.exception.message)
 
+    def test_offset_error_wins_over_limit_error(self):
+        # offset is read first, as it was before the route table
+        params = ROUTES_BY_NAME["kota_list"].params
+        with self.assertRaises(ApiError) as caught:
+            parse_params(params, {"limit": "0", "offset": "x"})
+        self.assertIn("'offset'", caught.exception.message)
+
     def test_text_and_codes(self):
         route = ROUTES_BY_NAME["kota_list"]
         args = parse_params(route.params, {"kode_provinsi": " 32 ", "name": "  "})
