@@ -44,10 +44,13 @@ def quoted(value, max_length=40):
 
 
 def invalid_code(level, reference):
+    expected = f"{level.code_length} digits"
+    if level.kemendagri_parts:
+        expected += (
+            f" (BPS) or a dotted Kemendagri code such as {level.example_kemendagri}"
+        )
     return ApiError(
-        400,
-        f"Invalid {level.label} code {quoted(reference)}: "
-        f"expected {level.code_help()}.",
+        400, f"Invalid {level.label} code {quoted(reference)}: expected {expected}."
     )
 
 

@@ -173,11 +173,9 @@ class RegionIndex:
     def select(self, level_key, parent_reference=None, name=None):
         """Active codes of a level, filtered by parent and/or name (AND)."""
         if parent_reference is None:
-            return (
-                self.name_matches(level_key, name)
-                if name
-                else (self.active_codes[level_key])
-            )
+            if name:
+                return self.name_matches(level_key, name)
+            return self.active_codes[level_key]
         codes = []
         for parent_code in self.resolve(LEVELS[level_key].parent, parent_reference):
             codes.extend(self.children[level_key].get(parent_code, ()))

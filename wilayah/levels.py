@@ -124,16 +124,6 @@ class Level:
         pattern = self.kemendagri_pattern
         return bool(pattern and re.fullmatch(pattern, value))
 
-    def code_help(self):
-        """'4 digits (BPS) or a dotted Kemendagri code such as 32.04'."""
-        help_ = f"{self.code_length} digits"
-        if self.kemendagri_parts:
-            help_ += (
-                " (BPS) or a dotted Kemendagri code such as "
-                f"{self.example_kemendagri}"
-            )
-        return help_
-
 
 LEVELS = {
     level.key: level
