@@ -2,6 +2,7 @@ import logging
 
 from odoo.tools import SQL
 
+from .models.wilayah_data import DATA_CHECKSUM_PARAM
 from .wilayah.levels import LEVELS
 
 _logger = logging.getLogger(__name__)
@@ -23,7 +24,12 @@ def pre_init_hook(env):
 
 def uninstall_hook(env):
     """Drop the 92k regions with SQL, as product_unspsc does: the ORM would
-    unlink them one external id at a time."""
+    unlink them one external id at a time. Then the loader's bookkeeping, so
+    that a later install loads the data again. The admin's settings (API key,
+    allowed origins) stay: a reinstall keeps them (README, "Uninstall")."""
     for level in reversed(LEVELS.values()):  # children first
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(level.table)))
         env.cr.execute("DELETE FROM ir_model_data WHERE model = %s", [level.model])
+    env["ir.config_parameter"].sudo().search(
+        [("key", "=", DATA_CHECKSUM_PARAM)]
+    ).unlink()

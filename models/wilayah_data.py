@@ -45,7 +45,11 @@ class WilayahData(models.AbstractModel):
         """
         params = self.env["ir.config_parameter"].sudo()
         checksum = self._bundled_checksum()
-        if not force and params.get_param(DATA_CHECKSUM_PARAM) == checksum:
+        if (
+            not force
+            and params.get_param(DATA_CHECKSUM_PARAM) == checksum
+            and self._bundled_units_present()
+        ):
             _logger.info("Wilayah data is up to date, nothing to load.")
             return
         self.env.flush_all()
@@ -56,6 +60,35 @@ class WilayahData(models.AbstractModel):
         self.env.invalidate_all()
         self.env.registry.clear_cache()
         _logger.info("Wilayah data loaded in %.1f s.", time.perf_counter() - started)
+
+    @api.model
+    def _bundled_units_present(self):
+        """Whether every unit the addon ships is in its table, under its
+        bundled external id (``<module>.<level>_<code>``).
+
+        The checksum alone only says which files were loaded last, not that
+        their units are still there: a reinstall, or rows deleted through SQL,
+        leave it behind with the tables emptied.
+        """
+        for level in LEVELS.values():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT count(*)
+                      FROM ir_model_data d
+                      JOIN %(table)s t ON t.id = d.res_id
+                                      AND d.name = %(prefix)s || t.code
+                     WHERE d.module = %(module)s AND d.model = %(model)s
+                    """,
+                    table=SQL.identifier(level.table),
+                    prefix=level.xmlid_prefix,
+                    module=MODULE,
+                    model=level.model,
+                )
+            )
+            if self.env.cr.fetchone()[0] < level.shipped_units:
+                return False
+        return True
 
     @api.model
     def _fix_duplicate_codes(self, level):

@@ -9,3 +9,4 @@ from . import test_settings
 from . import test_openapi
 from . import test_wilayah
 from . import test_i18n
+from . import test_reinstall
