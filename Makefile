@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench soak fuzz docs-check check-upgrade readme i18n
+.PHONY: help setup run test key lint bench bench-import soak fuzz docs-check check-upgrade readme i18n
 
 help:
-	@echo "targets: setup run test key lint bench soak fuzz docs-check check-upgrade readme i18n"
+	@echo "targets: setup run test key lint bench bench-import soak fuzz docs-check check-upgrade readme i18n"
 
 setup:
 	@bash scripts/setup.sh
@@ -30,6 +30,10 @@ lint:
 # i18n: re-export i18n/*.pot and merge it into i18n/*.po
 bench soak fuzz i18n:
 	@bash scripts/$@.sh
+
+# the shipped files through the import dialog's calls (base_import)
+bench-import:
+	@bash scripts/bench_import.sh
 
 docs-check:
 	@bash scripts/check_docs.sh

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# make bench-import: the shipped region files imported through the import
+# dialog's own calls (base_import: parse_preview, then execute_import in
+# batches of 2,000 rows), each file twice. Prints one Markdown table.
+#
+#   BENCH_IMPORT_DB=wilayah_bench_import BENCH_IMPORT_PORT=8379
+#
+# The database is made anew (the addon installed with its data) and kept
+# afterwards; Odoo (--workers=2) is started for the run and stopped at exit.
+# shellcheck source=scripts/server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
+
+bench_import_main() {
+    local db="${BENCH_IMPORT_DB:-wilayah_bench_import}" port="${BENCH_IMPORT_PORT:-8379}"
+    local logfile="$LOG_DIR/bench-import-$db.log"
+    setup_main </dev/null
+    log "dropping database $db: every run imports into the data as installed"
+    dropdb --if-exists "$db"
+    serve_addon "$db" "$port" "$logfile"
+    local rc=0
+    "$PYTHON" "$REPO_ROOT/tools/bench_import.py" --url "http://127.0.0.1:$port" \
+        --db "$db" --label "addon $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo '?')" ||
+        rc=$?
+    [ "$rc" -eq 0 ] || warn "tools/bench_import.py exited with status $rc (log: $logfile)"
+    return "$rc"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    bench_import_main "$@"
+fi
