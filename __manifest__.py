@@ -6,7 +6,7 @@
     "category": "Localization",
     "author": "Infinys",
     "license": "LGPL-3",
-    "depends": ["base", "web"],
+    "depends": ["base", "web", "base_import"],
     "data": [
         "security/ir.model.access.csv",
         "data/wilayah_data.xml",

@@ -6,5 +6,6 @@ from . import wilayah_kelurahan
 from . import wilayah_data
 from . import wilayah_api_index
 from . import ir_fields_converter
+from . import base_import
 from . import res_config_settings
 from . import ir_http

@@ -17,17 +17,18 @@ class WilayahKelurahan(models.Model):
         help="Postal code(s) of the village; several are separated by commas.",
     )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if "postal_code" in vals:
-                vals["postal_code"] = normalize_postal_codes(vals["postal_code"])
-        return super().create(vals_list)
-
-    def write(self, vals):
+    @api.model
+    def _normalize_vals(self, vals):
         if "postal_code" in vals:
             vals = dict(vals, postal_code=normalize_postal_codes(vals["postal_code"]))
-        return super().write(vals)
+        return super()._normalize_vals(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._normalize_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._normalize_vals(vals))
 
     @api.constrains("postal_code")
     def _check_postal_code(self):

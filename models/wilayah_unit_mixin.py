@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
-from ..wilayah.levels import LEVELS
+from ..wilayah.levels import LEVELS, by_model
 
 
 def unit_fields(level_key):
@@ -137,36 +140,354 @@ class WilayahUnitMixin(models.AbstractModel):
         self.env.registry.clear_cache()
         return result
 
-    def _load_records_create(self, vals_list):
-        """Import is an upsert by code (README, "Region data").
+    @api.model
+    def _normalize_vals(self, vals):
+        """``vals`` as the model stores them, to compare an import row with a
+        unit (the kelurahan sorts its postal codes)."""
+        return vals
 
-        A row whose code already exists updates that unit (archived ones are
-        brought back), whatever external id the file gives it; the import then
-        attaches that external id to the existing unit.
-        """
-        codes = [vals["code"] for vals in vals_list if vals.get("code")]
-        existing = {
-            unit.code: unit
-            for unit in self.with_context(active_test=False).search(
-                [("code", "in", codes)]
-            )
+    # -- import (Actions > Import records, load()) -------------------------------
+    # README, "Region data": an import is an update by code. A row names one
+    # unit, by its code (and by its external id, if that exists); it never
+    # changes another one.
+
+    def load(self, fields, data):
+        """Refuse, before anything is applied, data that gives one code or one
+        external id to several rows: the later row would silently rewrite the
+        unit the earlier one named. (The import dialog passes one batch at a
+        time; it checks the whole file before its first batch, see
+        models/base_import.py.)"""
+        problems = self._load_repeated_keys(fields, data)
+        if not problems:
+            return super(
+                WilayahUnitMixin,
+                self.with_context(
+                    wilayah_references=self._load_references(fields, data)
+                ),
+            ).load(fields, data)
+        _message, first, again = problems[0]
+        return {
+            "ids": False,
+            "messages": [
+                {
+                    "type": "error",
+                    "rows": {"from": first - 1, "to": again - 1},
+                    "message": self._load_repeated_keys_message(problems),
+                }
+            ],
+            "nextrow": 0,
         }
-        to_create = []
-        for vals in vals_list:
-            unit = existing.get(vals.get("code"))
-            if unit:
-                unit._load_records_write(dict(vals, active=vals.get("active", True)))
-            else:
-                to_create.append(vals)
-        created = iter(super()._load_records_create(to_create).ids if to_create else [])
-        return self.browse(
-            [
-                existing[vals["code"]].id
-                if vals.get("code") in existing
-                else next(created)
-                for vals in vals_list
-            ]
+
+    @api.model
+    def _load_references(self, fields, data):
+        """``{parent model: {external id: unit id}}`` for the parent column of
+        the rows ``load()`` will apply (its ``_import_limit``), found in bulk
+        as ``ir.fields.converter`` finds each (models/ir_fields_converter.py)."""
+        references = {}
+        limit = self.env.context.get("_import_limit") or len(data)
+        converter = self.env["ir.fields.converter"].with_context(
+            _import_current_module=self.env.context.get("module", "__import__")
         )
+        for index, path in enumerate(fields):
+            fname, _slash, subfield = path.replace(".id", "/id").partition("/")
+            field = self._fields.get(fname)
+            if subfield != "id" or field is None or field.type != "many2one":
+                continue
+            if not by_model(field.comodel_name):
+                continue
+            xmlids = {
+                converter._import_xmlid(row[index])
+                for row in data[:limit]
+                if index < len(row) and row[index]
+            }
+            references[field.comodel_name] = self.env[
+                field.comodel_name
+            ]._find_by_references(xmlids)
+        return references
+
+    @api.model
+    def _load_repeated_keys_message(self, problems):
+        message = _(
+            "%(problems)s. Each row names one unit, so nothing of this file was "
+            "imported: correct it and import it again.",
+            problems="; ".join(message for message, _first, _again in problems),
+        )
+        return message[:1].upper() + message[1:]
+
+    @api.model
+    def _load_repeated_keys(self, fields, data, limit=10):
+        """``[(message, first row, repeating row)]`` for codes and external
+        ids given to several rows of ``data`` (rows numbered from 1)."""
+        name_column = fields.index("name") if "name" in fields else None
+        module = self.env.context.get("module", "__import__")
+        problems = []
+        for column, label in (
+            ("code", self._fields["code"].string),
+            ("id", _("External ID")),
+        ):
+            if column not in fields:
+                continue
+            index = fields.index(column)
+            first_rows = {}
+            for row_number, row in enumerate(data, 1):
+                value = (row[index] or "").strip() if index < len(row) else ""
+                if not value:
+                    continue
+                key = value if column == "code" or "." in value else f"{module}.{value}"
+                first = first_rows.setdefault(key, row_number)
+                if first == row_number:
+                    continue
+                rows = [first, row_number]
+                if name_column is not None:
+                    rows = [
+                        f"{number} ({data[number - 1][name_column]})" for number in rows
+                    ]
+                problems.append(
+                    (
+                        _(
+                            "rows %(first)s and %(again)s have the same %(column)s "
+                            "%(value)s",
+                            first=rows[0],
+                            again=rows[1],
+                            column=label,
+                            value=value,
+                        ),
+                        first,
+                        row_number,
+                    )
+                )
+                if len(problems) >= limit:
+                    return problems
+        return problems
+
+    def _load_records(self, data_list, update=False, ignore_duplicates=False):
+        """Create or update units and give them their external ids, set-based:
+        one query finds the external ids of a batch, one its codes; a row whose
+        code exists updates that unit (whatever its external id; an archived
+        unit comes back), and only with the values that differ; new codes are
+        created in one ``create``; the missing external ids are inserted at
+        once. Creates and writes go through the ORM, so every check runs.
+
+        A row whose external id (or database id) is a unit with another code
+        is refused: an import does not change codes, nor moves one to another
+        unit.
+        """
+        if ignore_duplicates:
+            return super()._load_records(data_list, update, ignore_duplicates)
+        units = self.with_context(active_test=False, install_mode=True)
+        imd = self.env["ir.model.data"].sudo()
+
+        xml_ids = {}  # external id: (its unit's id or None, noupdate)
+        for d_id, module, name, model, _res_id, noupdate, unit_id in imd._lookup_xmlids(
+            [data["xml_id"] for data in data_list if data.get("xml_id")], self
+        ):
+            xml_id = f"{module}.{name}"
+            if model != self._name:
+                raise ValidationError(
+                    _(
+                        "The external id %(xml_id)s is a record of %(model)s "
+                        "(%(record_id)s), not of %(expected)s.",
+                        xml_id=xml_id,
+                        model=model,
+                        record_id=d_id,
+                        expected=self._name,
+                    )
+                )
+            xml_ids[xml_id] = (unit_id, noupdate)
+        codes = {data["values"].get("code") for data in data_list} - {None, False, ""}
+        by_code = {
+            unit.code: unit
+            for unit in units.search_fetch([("code", "in", list(codes))], ["code"])
+        }
+
+        # units named by a database id (an ".id" column) that still exist
+        existing_ids = set(
+            units.browse(
+                [data["values"]["id"] for data in data_list if data["values"].get("id")]
+            )
+            .exists()
+            .ids
+        )
+        rows = []  # (data, values, unit or None)
+        for data in data_list:
+            values = self._normalize_vals(dict(data["values"]))
+            named_id = values.pop("id", None)
+            if named_id not in existing_ids:
+                named_id = xml_ids.get(data.get("xml_id"), (None,))[0]
+            named = units.browse(named_id) if named_id else units
+            xml_id = data.get("xml_id")
+            code = values.get("code")
+            if named and code and named.code != code:
+                raise UserError(self._load_code_conflict(xml_id, named, code, by_code))
+            rows.append((data, values, named or by_code.get(code)))
+
+        fnames = {
+            fname
+            for _data, values, unit in rows
+            if unit
+            for fname in values
+            if fname in self._fields
+        }
+        units.browse([unit.id for _d, _v, unit in rows if unit]).fetch(
+            [*fnames, "active"]
+        )
+        to_create = []
+        for data, values, unit in rows:
+            if not unit:
+                to_create.append((data, values))
+                continue
+            data["record"] = unit
+            if update and xml_ids.get(data.get("xml_id"), (None, False))[1]:
+                continue  # a noupdate record of a module being upgraded
+            changes = unit._load_changes(values)
+            if changes:
+                unit._load_records_write(changes)
+        if to_create:
+            created = units._load_records_create(
+                [values for _data, values in to_create]
+            )
+            for (data, _values), unit in zip(to_create, created, strict=True):
+                data["record"] = unit
+
+        new_xml_ids = [
+            data
+            for data in data_list
+            if data.get("xml_id")
+            and xml_ids.get(data["xml_id"], (None,))[0] != data["record"].id
+        ]
+        self._load_check_xml_id_modules(new_xml_ids)
+        imd._update_xmlids(
+            [
+                {
+                    "xml_id": data["xml_id"],
+                    "record": data["record"],
+                    "noupdate": data.get("noupdate", False),
+                }
+                for data in new_xml_ids
+            ],
+            update,
+        )
+        return self.browse([data["record"].id for data in data_list])
+
+    def _load_changes(self, values):
+        """The part of an import row's ``values`` that differs from this unit
+        (empty: nothing to write); an archived unit is brought back."""
+        self.ensure_one()
+        changes = {}
+        for fname, value in values.items():
+            field = self._fields[fname]
+            if field.type in ("one2many", "many2many"):
+                changes[fname] = value  # commands: written as given
+                continue
+            current = field.convert_to_write(self[fname], self)
+            if (current or False) != (value or False):
+                changes[fname] = value
+        if not self.active and "active" not in values:
+            changes["active"] = True
+        return changes
+
+    @api.model
+    def _load_code_conflict(self, xml_id, named, code, by_code):
+        # plain variables as arguments of _(): Odoo's terms export drops a
+        # message whose arguments hold another call or an f-string
+        reference = xml_id or _("This row's database id")
+        other = by_code.get(code)
+        if other:
+            return _(
+                "%(reference)s is %(unit)s, but the code %(code)s is %(other)s: an "
+                "import does not move a code from one unit to another.",
+                reference=reference,
+                unit=named.display_name,
+                code=code,
+                other=other.display_name,
+            )
+        return _(
+            "%(reference)s is %(unit)s, not %(code)s: an import does not change "
+            "codes. Give the unit's own code, or change it in the unit's form.",
+            reference=reference,
+            unit=named.display_name,
+            code=code,
+        )
+
+    @api.model
+    def _load_check_xml_id_modules(self, data_list):
+        """As Odoo's own import: an external id under the name of an installed
+        module would make that module's next upgrade delete the unit. Odoo
+        checks created records only; an upsert attaches ids to existing units,
+        so every new id is checked."""
+        if not self.env.context.get("import_file"):
+            return
+        modules = set(self.env["ir.module.module"].sudo().search([]).mapped("name"))
+        for data in data_list:
+            xml_id = data["xml_id"]
+            module, _dot, name = xml_id.partition(".")
+            if module in modules and not data.get("noupdate"):
+                raise UserError(
+                    _(
+                        "The record %(xml_id)s has the module prefix "
+                        "%(module_name)s. This is the part before the '.' in the "
+                        "external id. Because the prefix refers to an existing "
+                        "module, the record would be deleted when the module is "
+                        "upgraded. Use either no prefix and no dot or a prefix that "
+                        "isn't an existing module. For example, __import__, "
+                        "resulting in the external id __import__.%(record_id)s.",
+                        xml_id=xml_id,
+                        module_name=module,
+                        record_id=name,
+                    )
+                )
+
+    @api.model
+    def _find_by_references(self, xmlids):
+        """``{external id: unit id}`` for the references of an import, as
+        ``_xmlid_to_record_id`` finds each: an external id of a unit of this
+        level, else (without its module) a BPS code or the external id name
+        of this data set. Dotted Kemendagri codes, and what is not found, are
+        left to that method (one query each, and its error)."""
+        cr = self.env.cr
+        level = self._level()
+        found = {}
+        names_by_module = defaultdict(set)
+        for xmlid in xmlids:
+            module, _dot, name = xmlid.partition(".")
+            if not module.isdigit():
+                names_by_module[module].add(name)
+        for module, names in names_by_module.items():
+            for names_chunk in cr.split_for_in_conditions(names):
+                cr.execute(
+                    SQL(
+                        """
+                        SELECT d.name, d.res_id
+                          FROM ir_model_data d JOIN %s t ON t.id = d.res_id
+                         WHERE d.module = %s AND d.model = %s AND d.name IN %s
+                        """,
+                        SQL.identifier(level.table),
+                        module,
+                        self._name,
+                        names_chunk,
+                    )
+                )
+                found.update(
+                    (f"{module}.{name}", res_id) for name, res_id in cr.fetchall()
+                )
+        by_code = defaultdict(list)
+        for module, names in names_by_module.items():
+            for name in names:
+                if f"{module}.{name}" not in found:
+                    by_code[name.strip().removeprefix(level.xmlid_prefix)].append(
+                        f"{module}.{name}"
+                    )
+        for codes_chunk in cr.split_for_in_conditions(by_code):
+            cr.execute(
+                SQL(
+                    "SELECT code, id FROM %s WHERE code IN %s",
+                    SQL.identifier(level.table),
+                    codes_chunk,
+                )
+            )
+            for code, unit_id in cr.fetchall():
+                found.update((xmlid, unit_id) for xmlid in by_code[code])
+        return found
 
     @api.model
     def _find_by_reference(self, reference):

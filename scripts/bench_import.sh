@@ -22,6 +22,12 @@ bench_import_main() {
         --db "$db" --label "addon $(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo '?')" ||
         rc=$?
     [ "$rc" -eq 0 ] || warn "tools/bench_import.py exited with status $rc (log: $logfile)"
+    # models/base_import.py: what a worker held for the batches of each import
+    echo
+    echo "Held by a worker from an import's first batch to its last (server log):"
+    echo
+    grep -o "Import into .*held until the last batch\." "$logfile" | sort | uniq -c |
+        sed 's/^ */- /' || true
     return "$rc"
 }
 

@@ -1,7 +1,9 @@
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from ..wilayah import ADDON as MODULE
+from ..wilayah.import_dialog import BATCH_ROWS, DIALOG_OPTIONS
+from ..wilayah.levels import LEVELS
 from .common import WilayahCase
 
 # Column names of the published module's import files.
@@ -9,6 +11,8 @@ PROVINSI_FIELDS = ["id", "name", "code"]
 KOTA_FIELDS = ["id", "name", "code", "provinsi_id/id"]
 KECAMATAN_FIELDS = ["id", "name", "code", "kota_id/id"]
 KELURAHAN_FIELDS = ["id", "name", "code", "kecamatan_id/id", "postal_code"]
+# BPS codes of the provinces created in 2022
+PAPUA_2022 = ["92", "95", "96", "97"]
 
 
 @tagged("post_install", "-at_install")
@@ -371,3 +375,238 @@ class TestWilayahImport(WilayahCase):
         self.assertEqual(self.bandung.name, "BANDUNG RPC")
         new = self.Kota.browse(result["ids"][1])
         self.assertEqual((new.code, new.provinsi_id), ("3296", self.jabar))
+
+    # -- one row, one unit: nothing silently rewrites a unit a row does not name
+    def test_repeated_code_is_refused_naming_both_rows(self):
+        # the published module's own province file gives 33 to DI YOGYAKARTA
+        rows = [
+            ["32", "JAWA BARAT", "32"],
+            ["33", "JAWA TENGAH", "33"],
+            ["34", "DI YOGYAKARTA", "33"],
+        ]
+        yogyakarta = self.env.ref(f"{MODULE}.provinsi_34")
+        errors = self.assertRejected(self._load(self.Provinsi, PROVINSI_FIELDS, rows))
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["rows"], {"from": 1, "to": 2})
+        message = errors[0]["message"]
+        self.assertIn("2 (JAWA TENGAH) and 3 (DI YOGYAKARTA)", message)
+        self.assertIn("Kode Provinsi 33", message)
+        self.assertIn("nothing of this file was imported", message)
+        self.assertEqual(self.env.ref(f"{MODULE}.provinsi_33").name, "JAWA TENGAH")
+        self.assertEqual(yogyakarta.code, "34")
+        self.assertFalse(self._xmlid_record("__import__.32"))
+        self.assertFalse(self._xmlid_record("__import__.33"))
+
+    def test_repeated_external_id_is_refused(self):
+        # the second row would rewrite the unit the first one created
+        rows = [
+            ["kota_new", "KOTA BARU", "3297", "provinsi_32"],
+            ["__import__.kota_new", "KOTA LAIN", "3298", "provinsi_32"],
+        ]
+        errors = self.assertRejected(self._load(self.Kota, KOTA_FIELDS, rows))
+        self.assertIn("1 (KOTA BARU) and 2 (KOTA LAIN)", errors[0]["message"])
+        self.assertIn("kota_new", errors[0]["message"])
+        self.assertFalse(self._count(self.Kota, "3297"))
+        self.assertFalse(self._count(self.Kota, "3298"))
+
+    def test_external_id_of_another_unit_is_refused(self):
+        # __import__.33 was given to JAWA TENGAH by an earlier import; a row
+        # with that id and the code of another unit, or a new code, would move
+        # or change a code: the row's error, nothing applied
+        jateng = self.env.ref(f"{MODULE}.provinsi_33")
+        self.assertLoaded(
+            self._load(self.Provinsi, PROVINSI_FIELDS, [["33", "JAWA TENGAH", "33"]]),
+            [jateng.id],
+        )
+        for code, expected in (("34", "DI YOGYAKARTA"), ("98", "not 98")):
+            with self.subTest(code=code):
+                errors = self.assertRejected(
+                    self._load(
+                        self.Provinsi,
+                        PROVINSI_FIELDS,
+                        [["32", "JAWA BARAT Q", "32"], ["33", "RENAMED", code]],
+                    )
+                )
+                # the row's error (Odoo puts the batch's first before it)
+                self.assertEqual(errors[-1]["record"], 1)
+                self.assertIn("__import__.33 is 33 JAWA TENGAH", errors[-1]["message"])
+                self.assertIn(expected, errors[-1]["message"])
+                self.assertEqual((jateng.code, jateng.name), ("33", "JAWA TENGAH"))
+                self.assertEqual(self.jabar.name, "JAWA BARAT")
+                self.assertFalse(self._count(self.Provinsi, "98"))
+
+    def test_external_id_under_a_module_name_is_refused(self):
+        # Odoo refuses it for created records; attached by the update by code
+        # to an existing unit, the next upgrade of `base` would delete the unit
+        errors = self.assertRejected(
+            self._load(
+                self.Provinsi, PROVINSI_FIELDS, [["base.jabar", "JAWA BARAT", "32"]]
+            )
+        )
+        self.assertIn("module prefix base", errors[0]["message"])
+        self.assertFalse(self._xmlid_record("base.jabar"))
+
+
+@tagged("post_install", "-at_install")
+class TestWilayahImportDialog(WilayahCase):
+    """Actions > Import records, through the dialog's own calls: ``parse_preview``,
+    then ``execute_import`` batch after batch (base_import)."""
+
+    def _wizard(self, model, content):
+        return self.env["base_import.import"].create(
+            {
+                "res_model": model._name,
+                "file": content,
+                "file_name": "regions.csv",
+                "file_type": "text/csv",
+            }
+        )
+
+    def _dialog_import(self, model, content, limit=BATCH_ROWS):
+        """Import ``content`` as the dialog does; return the results of its
+        batches (the dialog stops at the first batch with messages)."""
+        wizard = self._wizard(model, content)
+        preview = wizard.parse_preview(dict(DIALOG_OPTIONS))
+        self.assertFalse(preview.get("error"), preview.get("error"))
+        headers = preview["headers"]
+        fields = ["/".join(preview["matches"][index]) for index in range(len(headers))]
+        options = {**DIALOG_OPTIONS, **preview["options"], "limit": limit}
+        results, skip = [], 0
+        while True:
+            result = wizard.execute_import(
+                fields, [h.lower() for h in headers], dict(options, skip=skip)
+            )
+            results.append(result)
+            skip = result.get("nextrow")
+            if result.get("messages") or not skip:
+                break
+        self.env.invalidate_all()
+        return results
+
+    def _snapshot(self):
+        """Every unit as stored (with its write date), and the external ids."""
+        cr = self.env.cr
+        self.env.flush_all()
+        snapshot = {}
+        for level in LEVELS.values():
+            cr.execute(
+                f"""SELECT md5(string_agg(t::text, ',' ORDER BY id)), count(*)
+                      FROM {level.table} t"""  # noqa: S608
+            )
+            snapshot[level.key] = cr.fetchone()
+        cr.execute(
+            "SELECT module, count(*) FROM ir_model_data "
+            "WHERE model LIKE 'wilayah.%' GROUP BY module ORDER BY module"
+        )
+        snapshot["external ids"] = dict(cr.fetchall())
+        return snapshot
+
+    def test_published_columns_map_by_themselves(self):
+        # the published module's columns, and the shipped files' (which add
+        # kemendagri_code)
+        for level in LEVELS.values():
+            with file_open(f"{MODULE}/data/wilayah/{level.data_file}", "rb") as data:
+                shipped = data.readline().decode().strip().split(",")
+            published = [column for column in shipped if column != "kemendagri_code"]
+            for header in (published, shipped):
+                with self.subTest(level=level.key, header=header):
+                    content = (",".join(header) + "\n").encode()
+                    content += (",".join(["x"] * len(header)) + "\n").encode()
+                    preview = self._wizard(
+                        self.env[level.model], content
+                    ).parse_preview(dict(DIALOG_OPTIONS))
+                    self.assertEqual(
+                        [
+                            "/".join(preview["matches"].get(i, []))
+                            for i in range(len(header))
+                        ],
+                        header,
+                    )
+
+    def test_reimport_of_every_shipped_file_changes_nothing(self):
+        before = self._snapshot()
+        rows = {}
+        for level in LEVELS.values():
+            with file_open(f"{MODULE}/data/wilayah/{level.data_file}", "rb") as data:
+                content = data.read()
+            results = self._dialog_import(self.env[level.model], content)
+            with self.subTest(level=level.key):
+                self.assertFalse([m for r in results for m in r.get("messages", [])])
+                self.assertEqual(len(results), -(-level.shipped_units // BATCH_ROWS))
+                ids = [unit_id for result in results for unit_id in result["ids"]]
+                self.assertEqual(len(ids), level.shipped_units)
+                self.assertEqual(len(set(ids)), level.shipped_units)
+            rows[level.key] = content
+        after = self._snapshot()
+        # no unit changed (not even its write date), none was added; each row
+        # gave its unit the file's external id (__import__.kelurahan_...)
+        imported_ids = after.pop("external ids").pop("__import__")
+        self.assertEqual(imported_ids, sum(lv.shipped_units for lv in LEVELS.values()))
+        before.pop("external ids").pop("__import__", None)
+        self.assertEqual(after, before)
+
+        # a second time (the external ids exist): nothing at all changes
+        again = self._snapshot()
+        for level in list(LEVELS.values())[:3]:
+            self._dialog_import(self.env[level.model], rows[level.key])
+        self.assertEqual(self._snapshot(), again)
+
+    def test_repeated_code_in_a_later_batch_applies_nothing(self):
+        # batches of one row: the repeat is in the 3rd and 4th batches, and
+        # the 1st batch already refuses the file
+        content = (
+            b"id,name,code\n"
+            b"32,JAWA BARAT BARU,32\n"
+            b"35,JAWA TIMUR,35\n"
+            b"33,JAWA TENGAH,33\n"
+            b"34,DI YOGYAKARTA,33\n"
+        )
+        results = self._dialog_import(self.Provinsi, content, limit=1)
+        self.assertEqual(len(results), 1)
+        messages = results[0]["messages"]
+        self.assertEqual(len(messages), 1)
+        self.assertIn("3 (JAWA TENGAH) and 4 (DI YOGYAKARTA)", messages[0]["message"])
+        self.assertIn("nothing of this file was imported", messages[0]["message"])
+        jabar = self.env.ref(f"{MODULE}.provinsi_32")
+        self.assertEqual(jabar.name, "JAWA BARAT")
+        self.assertEqual(self.env.ref(f"{MODULE}.provinsi_34").code, "34")
+        self.assertFalse(self.env.ref("__import__.32", raise_if_not_found=False))
+
+    def test_published_province_file_is_refused_naming_both_rows(self):
+        # the published module's data_provinsi.csv: the 34 provinces before
+        # 2022, DI YOGYAKARTA (id 34) with the code 33
+        content = "id,name,code\n"
+        for provinsi in self.Provinsi.search([("code", "not in", PAPUA_2022)]):
+            code = "33" if provinsi.code == "34" else provinsi.code
+            content += f"{provinsi.code},{provinsi.name},{code}\n"
+        results = self._dialog_import(self.Provinsi, content.encode())
+        message = results[0]["messages"][0]["message"]
+        self.assertTrue(
+            message.startswith(
+                "Rows 13 (JAWA TENGAH) and 14 (DI YOGYAKARTA) have the same Kode "
+                "Provinsi 33. Each row names one unit, so nothing of this file was "
+                "imported"
+            ),
+            message,
+        )
+        self.assertFalse(results[0].get("ids"))
+        self.assertEqual(self.env.ref(f"{MODULE}.provinsi_33").name, "JAWA TENGAH")
+
+    @mute_logger("odoo.sql_db")
+    def test_row_errors_as_before(self):
+        # batch after batch, a row error stops the import at its batch and
+        # names the row (as Odoo's own import does)
+        content = (
+            b"id,name,code,provinsi_id/id\n"
+            b"kota_3204,BANDUNG BARU,3204,provinsi_32\n"
+            b"kota_9901,NO PARENT,9901,provinsi_99\n"
+        )
+        results = self._dialog_import(self.Kota, content, limit=1)
+        self.assertEqual(len(results), 2)
+        self.assertEqual(results[0]["messages"], [])
+        errors = [m for m in results[1]["messages"] if m["type"] == "error"]
+        self.assertTrue(errors)
+        self.assertEqual(errors[0]["field"], "provinsi_id")
+        self.assertIn("provinsi_99", errors[0]["message"])
+        self.assertEqual(self.env.ref(f"{MODULE}.kota_3204").name, "BANDUNG BARU")
+        self.assertFalse(self.Kota.search_count([("code", "=", "9901")]))

@@ -26,36 +26,13 @@ import urllib.request
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from wilayah.import_dialog import BATCH_ROWS, DIALOG_OPTIONS  # noqa: E402
 from wilayah.levels import LEVELS  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(REPO_ROOT, "data", "wilayah")
 # Issue 9: the whole kelurahan file through the dialog in at most 15 s.
 TARGET_SECONDS = {"kelurahan": 15.0}
-BATCH_ROWS = 2000  # the dialog's default "limit"
-
-# The options the dialog sends (base_import/static/src/import_model.js).
-DIALOG_OPTIONS = {
-    "import_skip_records": [],
-    "import_set_empty_fields": [],
-    "fallback_values": {},
-    "name_create_enabled_fields": {},
-    "encoding": "",
-    "separator": "",
-    "quoting": '"',
-    "date_format": "",
-    "datetime_format": "",
-    "float_thousand_separator": ",",
-    "float_decimal_separator": ".",
-    "advanced": True,
-    "has_headers": True,
-    "keep_matches": False,
-    "limit": BATCH_ROWS,
-    "sheets": [],
-    "sheet": "",
-    "skip": 0,
-    "tracking_disable": True,
-}
 
 
 class Session:

@@ -1,0 +1,94 @@
+import hashlib
+import logging
+import sys
+import time
+
+from odoo import models
+
+from odoo.addons.base_import.models.base_import import ImportValidationError
+
+from ..wilayah.levels import by_model
+
+_logger = logging.getLogger(__name__)
+
+# The options that decide how a file is read into rows.
+READ_OPTIONS = ("encoding", "separator", "quoting", "has_headers", "sheet")
+
+
+class _ReadFile:
+    """The rows of the file being imported into a region model, read and
+    mapped once for all the batches of the import that this worker serves.
+    At most one file per worker; dropped after the import's last batch."""
+
+    key = None
+    rows = None  # every mapped row of the file, from the first
+    fields = None  # the import's field paths, one per column of rows
+    problems = None  # codes and external ids repeated in the file
+
+    @classmethod
+    def clear(cls):
+        cls.key = cls.rows = cls.fields = cls.problems = None
+
+
+def _deep_size(rows):
+    return sys.getsizeof(rows) + sum(
+        sys.getsizeof(row) + sum(sys.getsizeof(value) for value in row) for row in rows
+    )
+
+
+class BaseImportImport(models.TransientModel):
+    _inherit = "base_import.import"
+
+    def _convert_import_data(self, fields, options):
+        """For a region model: read and map the file once, refuse it when it
+        gives one code or external id to several rows (nothing of it is
+        applied), and hand on only the rows of the current batch.
+
+        The dialog calls ``execute_import`` once per batch of 2,000 rows with
+        the whole file, and base_import reads, maps and merges every row from
+        the batch's first one to the end, each time: 84,197 kelurahan rows cost
+        it about 1 s per batch, 43 times, while the batch itself loads in
+        0.15 s (``make bench-import``).
+        """
+        if not by_model(self.res_model):
+            return super()._convert_import_data(fields, options)
+        key = (
+            self.env.cr.dbname,
+            self.id,
+            hashlib.blake2b(self.file or b"", digest_size=16).digest(),
+            tuple(fields),
+            tuple(str(options.get(name)) for name in READ_OPTIONS),
+        )
+        if _ReadFile.key != key:
+            _ReadFile.clear()
+            started = time.perf_counter()
+            rows, import_fields = super()._convert_import_data(
+                fields, dict(options, skip=0)
+            )
+            problems = self.env[self.res_model]._load_repeated_keys(import_fields, rows)
+            _ReadFile.key, _ReadFile.rows = key, rows
+            _ReadFile.fields, _ReadFile.problems = import_fields, problems
+            _logger.info(
+                "Import into %s: %d rows read once for all batches in %.2f s, "
+                "%.1f MiB held until the last batch.",
+                self.res_model,
+                len(rows),
+                time.perf_counter() - started,
+                _deep_size(rows) / 2**20,
+            )
+        skip = options.get("skip") or 0
+        problems = [problem for problem in _ReadFile.problems if problem[1] > skip]
+        if problems:
+            raise ImportValidationError(
+                self.env[self.res_model]._load_repeated_keys_message(problems)
+            )
+        limit = options.get("limit")
+        window = _ReadFile.rows[skip : skip + limit if limit else None]
+        # copies: the steps after this one change rows in place
+        return [list(row) for row in window], list(_ReadFile.fields)
+
+    def execute_import(self, fields, columns, options, dryrun=False):
+        result = super().execute_import(fields, columns, options, dryrun=dryrun)
+        if by_model(self.res_model) and not result.get("nextrow"):
+            _ReadFile.clear()  # the last batch, or an error: the import is over
+        return result
