@@ -1,6 +1,7 @@
 import hashlib
 import logging
 import sys
+import threading
 import time
 
 from odoo import models
@@ -18,16 +19,28 @@ READ_OPTIONS = ("encoding", "separator", "quoting", "has_headers", "sheet")
 class _ReadFile:
     """The rows of the file being imported into a region model, read and
     mapped once for all the batches of the import that this worker serves.
-    At most one file per worker; dropped after the import's last batch."""
+    At most one file per worker: dropped after the import's last batch, or
+    when no batch came for IDLE_SECONDS (the dialog's other worker never sees
+    the last batch)."""
 
-    key = None
-    rows = None  # every mapped row of the file, from the first
-    fields = None  # the import's field paths, one per column of rows
-    problems = None  # codes and external ids repeated in the file
+    IDLE_SECONDS = 30
+    entry = None  # (key, rows of the whole file, field paths, repeated keys)
+    timer = None
+
+    @classmethod
+    def keep(cls, entry):
+        """Keep ``entry`` (one attribute: threads read it whole) for the next
+        batch; each batch restarts the idle timer."""
+        cls.entry = entry
+        if cls.timer:
+            cls.timer.cancel()
+        cls.timer = threading.Timer(cls.IDLE_SECONDS, cls.clear)
+        cls.timer.daemon = True
+        cls.timer.start()
 
     @classmethod
     def clear(cls):
-        cls.key = cls.rows = cls.fields = cls.problems = None
+        cls.entry = None
 
 
 def _deep_size(rows):
@@ -59,33 +72,35 @@ class BaseImportImport(models.TransientModel):
             tuple(fields),
             tuple(str(options.get(name)) for name in READ_OPTIONS),
         )
-        if _ReadFile.key != key:
-            _ReadFile.clear()
+        entry = _ReadFile.entry
+        if entry is None or entry[0] != key:
             started = time.perf_counter()
             rows, import_fields = super()._convert_import_data(
                 fields, dict(options, skip=0)
             )
             problems = self.env[self.res_model]._load_repeated_keys(import_fields, rows)
-            _ReadFile.key, _ReadFile.rows = key, rows
-            _ReadFile.fields, _ReadFile.problems = import_fields, problems
+            entry = (key, rows, import_fields, problems)
             _logger.info(
                 "Import into %s: %d rows read once for all batches in %.2f s, "
-                "%.1f MiB held until the last batch.",
+                "%.1f MiB held until the last batch (or %d s without one).",
                 self.res_model,
                 len(rows),
                 time.perf_counter() - started,
                 _deep_size(rows) / 2**20,
+                _ReadFile.IDLE_SECONDS,
             )
+        _ReadFile.keep(entry)
+        _key, rows, import_fields, problems = entry
         skip = options.get("skip") or 0
-        problems = [problem for problem in _ReadFile.problems if problem[1] > skip]
+        problems = [problem for problem in problems if problem[1] > skip]
         if problems:
             raise ImportValidationError(
                 self.env[self.res_model]._load_repeated_keys_message(problems)
             )
         limit = options.get("limit")
-        window = _ReadFile.rows[skip : skip + limit if limit else None]
+        window = rows[skip : skip + limit if limit else None]
         # copies: the steps after this one change rows in place
-        return [list(row) for row in window], list(_ReadFile.fields)
+        return [list(row) for row in window], list(import_fields)
 
     def execute_import(self, fields, columns, options, dryrun=False):
         result = super().execute_import(fields, columns, options, dryrun=dryrun)

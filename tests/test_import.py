@@ -1,6 +1,7 @@
 from odoo.tests import tagged
 from odoo.tools import file_open, mute_logger
 
+from ..models.base_import import _ReadFile
 from ..wilayah import ADDON as MODULE
 from ..wilayah.import_dialog import BATCH_ROWS, DIALOG_OPTIONS
 from ..wilayah.levels import LEVELS
@@ -591,6 +592,26 @@ class TestWilayahImportDialog(WilayahCase):
         )
         self.assertFalse(results[0].get("ids"))
         self.assertEqual(self.env.ref(f"{MODULE}.provinsi_33").name, "JAWA TENGAH")
+
+    def test_file_is_held_only_during_the_import(self):
+        with file_open(f"{MODULE}/data/wilayah/data_kota.csv", "rb") as data:
+            content = data.read()
+        wizard = self._wizard(self.Kota, content)
+        preview = wizard.parse_preview(dict(DIALOG_OPTIONS))
+        fields = [
+            "/".join(preview["matches"][i]) for i in range(len(preview["headers"]))
+        ]
+        options = {**DIALOG_OPTIONS, **preview["options"], "limit": 300}
+        first = wizard.execute_import(fields, fields, dict(options))
+        self.assertEqual(first["nextrow"], 300)
+        # held for the next batch, with a timer that drops it when none comes
+        self.assertEqual(len(_ReadFile.entry[1]), 514)
+        self.assertTrue(_ReadFile.timer.is_alive())
+        self.assertEqual(_ReadFile.timer.interval, _ReadFile.IDLE_SECONDS)
+        last = wizard.execute_import(fields, fields, dict(options, skip=300))
+        self.assertEqual(last["nextrow"], 0)
+        self.assertEqual(len(first["ids"]) + len(last["ids"]), 514)
+        self.assertIsNone(_ReadFile.entry, "dropped after the last batch")
 
     @mute_logger("odoo.sql_db")
     def test_row_errors_as_before(self):
