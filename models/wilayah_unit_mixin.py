@@ -124,20 +124,26 @@ class WilayahUnitMixin(models.AbstractModel):
 
     # The API answers from an in-memory index cached in the registry; any change
     # of the data must drop it (in every worker, through registry signaling).
+    # An import batch drops it once, after all its writes (_load_records): each
+    # drop also empties the access-rights caches the next write then queries.
+    def _clear_index(self):
+        if not self.env.context.get("wilayah_index_cleared_later"):
+            self.env.registry.clear_cache()
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self.env.registry.clear_cache()
+        self._clear_index()
         return records
 
     def write(self, vals):
         result = super().write(vals)
-        self.env.registry.clear_cache()
+        self._clear_index()
         return result
 
     def unlink(self):
         result = super().unlink()
-        self.env.registry.clear_cache()
+        self._clear_index()
         return result
 
     @api.model
@@ -274,7 +280,9 @@ class WilayahUnitMixin(models.AbstractModel):
         """
         if ignore_duplicates:
             return super()._load_records(data_list, update, ignore_duplicates)
-        units = self.with_context(active_test=False, install_mode=True)
+        units = self.with_context(
+            active_test=False, install_mode=True, wilayah_index_cleared_later=True
+        )
         imd = self.env["ir.model.data"].sudo()
 
         xml_ids = {}  # external id: (its unit's id or None, noupdate)
@@ -331,7 +339,7 @@ class WilayahUnitMixin(models.AbstractModel):
         units.browse([unit.id for _d, _v, unit in rows if unit]).fetch(
             [*fnames, "active"]
         )
-        to_create = []
+        to_create, changed = [], False
         for data, values, unit in rows:
             if not unit:
                 to_create.append((data, values))
@@ -342,12 +350,15 @@ class WilayahUnitMixin(models.AbstractModel):
             changes = unit._load_changes(values)
             if changes:
                 unit._load_records_write(changes)
+                changed = True
         if to_create:
             created = units._load_records_create(
                 [values for _data, values in to_create]
             )
             for (data, _values), unit in zip(to_create, created, strict=True):
                 data["record"] = unit
+        if changed or to_create:
+            self.env.registry.clear_cache()
 
         new_xml_ids = [
             data

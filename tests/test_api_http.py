@@ -94,6 +94,24 @@ class TestWilayahApiHttp(WilayahApiCase):
         detail = self.get_json("/api/kota/3217")
         self.assertIs(detail["active"], False)
 
+    def test_import_reaches_the_answers(self):
+        """An import batch drops the index once, after its writes and creates."""
+        self.assertEqual(self.get_json("/api/kota/3204")["name"], "BANDUNG")
+        result = (
+            self.env["wilayah.kota"]
+            .with_context(import_file=True)
+            .load(
+                ["id", "name", "code", "provinsi_id/id"],
+                [
+                    ["kota_3204", "BANDUNG (IMPOR)", "3204", "provinsi_32"],
+                    ["kota_3299", "KOTA BARU (IMPOR)", "3299", "provinsi_32"],
+                ],
+            )
+        )
+        self.assertEqual(len(result["ids"] or []), 2, result["messages"])
+        self.assertEqual(self.get_json("/api/kota/3204")["name"], "BANDUNG (IMPOR)")
+        self.assertEqual(self.get_json("/api/kota/3299")["name"], "KOTA BARU (IMPOR)")
+
     def test_etag_on_errors_absent(self):
         """Errors are not cacheable answers."""
         for path in ("/api/provinsi/99", "/api/provinsi/9"):

@@ -11,12 +11,16 @@ map each column to the field the preview matched, then ``execute_import``
 (not a dry run) in batches of 2,000 rows, each batch a request of its own,
 until ``nextrow`` is 0. Every file is imported twice: the first time its
 external ids (``__import__.kelurahan_...``) are new, the second time they
-exist. Benchmarks are not tests: the exit status is 0 even
-when a target is missed (the table says so); a failed import exits non-zero.
+exist. The kelurahan file then twice more, to measure writes: with every name
+in title case (every row changes its unit), then as shipped again.
+Benchmarks are not tests: the exit status is 0 even when a target is missed
+(the table says so); a failed import exits non-zero.
 """
 
 import argparse
+import csv
 import http.cookiejar
+import io
 import json
 import os
 import re
@@ -27,7 +31,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from wilayah.import_dialog import BATCH_ROWS, DIALOG_OPTIONS  # noqa: E402
-from wilayah.levels import LEVELS  # noqa: E402
+from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(REPO_ROOT, "data", "wilayah")
@@ -99,11 +103,22 @@ class Session:
         )
 
 
-def import_file(session, level, path):
+def title_case_names(content):
+    """``content`` with every name in title case: every row changes a unit."""
+    rows = list(csv.reader(io.StringIO(content.decode())))
+    name = rows[0].index("name")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    writer.writerows(
+        [*row[:name], row[name].title(), *row[name + 1 :]] for row in rows[1:]
+    )
+    return out.getvalue().encode()
+
+
+def import_file(session, level, path, content):
     """Import one file as the dialog does; return (rows, batches, preview
     seconds, import seconds)."""
-    with open(path, "rb") as data_file:
-        content = data_file.read()
     started = time.perf_counter()
     import_id = session.call("base_import.import", "create", {"res_model": level.model})
     session.upload(import_id, os.path.basename(path), content)
@@ -171,7 +186,8 @@ def main():
     )
     print(
         f"- parse_preview, then execute_import in batches of {BATCH_ROWS:,} rows, "
-        "one request each; each file twice (new, then existing external ids)"
+        "one request each; each file twice (new, then existing external ids); the "
+        "last one also with every name changed, then back (every row written)"
     )
     print()
     print("| file | rows | batches | run | preview s | import s | target | result |")
@@ -179,9 +195,21 @@ def main():
     missed = []
     for level in LEVELS.values():
         path = os.path.join(DATA_DIR, level.data_file)
-        for run in ("1st", "2nd"):
-            rows, batches, preview_s, import_s = import_file(session, level, path)
-            target = TARGET_SECONDS.get(level.key)
+        with open(path, "rb") as data_file:
+            shipped = data_file.read()
+        runs = [("1st", shipped), ("2nd", shipped)]
+        if level.key == LEVEL_KEYS[-1]:
+            # every row writes: all names changed, then back to the shipped ones
+            runs += [
+                ("names changed", title_case_names(shipped)),
+                ("names back", shipped),
+            ]
+        for run, content in runs:
+            rows, batches, preview_s, import_s = import_file(
+                session, level, path, content
+            )
+            # the target is for the shipped file (issue 9), not for rewrites
+            target = TARGET_SECONDS.get(level.key) if content is shipped else None
             total = preview_s + import_s
             verdict = "" if target is None else ("ok" if total <= target else "MISSED")
             if verdict == "MISSED":
