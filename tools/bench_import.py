@@ -197,19 +197,20 @@ def main():
         path = os.path.join(DATA_DIR, level.data_file)
         with open(path, "rb") as data_file:
             shipped = data_file.read()
-        runs = [("1st", shipped), ("2nd", shipped)]
+        # (run, file content, whether the target applies: issue 9's figure is
+        # for the shipped file imported over the shipped data, nothing written)
+        runs = [("1st", shipped, True), ("2nd", shipped, True)]
         if level.key == LEVEL_KEYS[-1]:
             # every row writes: all names changed, then back to the shipped ones
             runs += [
-                ("names changed", title_case_names(shipped)),
-                ("names back", shipped),
+                ("names changed", title_case_names(shipped), False),
+                ("names back", shipped, False),
             ]
-        for run, content in runs:
+        for run, content, targeted in runs:
             rows, batches, preview_s, import_s = import_file(
                 session, level, path, content
             )
-            # the target is for the shipped file (issue 9), not for rewrites
-            target = TARGET_SECONDS.get(level.key) if content is shipped else None
+            target = TARGET_SECONDS.get(level.key) if targeted else None
             total = preview_s + import_s
             verdict = "" if target is None else ("ok" if total <= target else "MISSED")
             if verdict == "MISSED":
