@@ -319,11 +319,11 @@ class WilayahUnitMixin(models.AbstractModel):
         rows = []  # (data, values, unit or None)
         for data in data_list:
             values = self._normalize_vals(dict(data["values"]))
+            xml_id = data.get("xml_id")
             named_id = values.pop("id", None)
             if named_id not in existing_ids:
-                named_id = xml_ids.get(data.get("xml_id"), (None,))[0]
+                named_id = xml_ids.get(xml_id, (None,))[0]
             named = units.browse(named_id) if named_id else units
-            xml_id = data.get("xml_id")
             code = values.get("code")
             if named and code and named.code != code:
                 raise UserError(self._load_code_conflict(xml_id, named, code, by_code))
@@ -485,9 +485,7 @@ class WilayahUnitMixin(models.AbstractModel):
         for module, names in names_by_module.items():
             for name in names:
                 if f"{module}.{name}" not in found:
-                    by_code[name.strip().removeprefix(level.xmlid_prefix)].append(
-                        f"{module}.{name}"
-                    )
+                    by_code[self._reference_code(name)].append(f"{module}.{name}")
         for codes_chunk in cr.split_for_in_conditions(by_code):
             cr.execute(
                 SQL(
@@ -501,10 +499,16 @@ class WilayahUnitMixin(models.AbstractModel):
         return found
 
     @api.model
+    def _reference_code(self, reference):
+        """A reference without this data set's external id prefix:
+        ``kota_3204`` -> ``3204``; a code stays as it is."""
+        return (reference or "").strip().removeprefix(self._level().xmlid_prefix)
+
+    @api.model
     def _find_by_reference(self, reference):
         """The unit a reference names: a BPS code, a dotted Kemendagri code,
         or an external id name such as ``kota_3204``."""
-        reference = (reference or "").strip().removeprefix(self._level().xmlid_prefix)
+        reference = self._reference_code(reference)
         units = self.with_context(active_test=False)
         if "." in reference:
             return units.search([("kemendagri_code", "ilike", reference)]).filtered(
