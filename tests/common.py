@@ -10,6 +10,9 @@ from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_
 KEY = "wla-test-key-6f1d2c9a0b8e4f7a9c3d5e1b2a4c6d8e"
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 ERROR_KEYS = {"status", "error", "message"}
+# BPS codes of the provinces created in 2022: the published module's data,
+# and the releases before, do not have them
+PAPUA_2022 = ("92", "95", "96", "97")
 
 __all__ = [
     "API_KEY_PARAM",
@@ -18,6 +21,7 @@ __all__ = [
     "ERROR_KEYS",
     "JSON_CONTENT_TYPE",
     "KEY",
+    "PAPUA_2022",
     "WilayahApiCase",
     "WilayahCase",
     "url",

@@ -11,6 +11,7 @@ from ..models import wilayah_data
 from ..models.wilayah_data import DATA_CHECKSUM_PARAM, DATA_DIR, MODULE
 from ..wilayah.levels import LEVELS
 from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER
+from .common import PAPUA_2022
 
 SYNC_LOGGER = "odoo.addons.infinys_wilayah_indonesia_api.models.wilayah_data"
 
@@ -395,11 +396,10 @@ class TestWilayahDataSync(TransactionCase):
             "DELETE FROM ir_config_parameter WHERE key = %s", [DATA_CHECKSUM_PARAM]
         )
         # the provinces created in 2022 did not exist yet
-        papua_2022 = ("92", "95", "96", "97")
         for level in reversed(LEVELS.values()):
             cr.execute(
                 f"DELETE FROM {level.table} WHERE left(code, 2) IN %s",  # noqa: S608
-                [papua_2022],
+                [PAPUA_2022],
             )
         # older names and postal codes, no Kemendagri codes
         cr.execute("UPDATE wilayah_kota SET name = 'KAB. BANDUNG' WHERE code = '3204'")

@@ -5,15 +5,13 @@ from ..models.base_import import _ReadFile
 from ..wilayah import ADDON as MODULE
 from ..wilayah.import_dialog import BATCH_ROWS, DIALOG_OPTIONS
 from ..wilayah.levels import LEVELS
-from .common import WilayahCase
+from .common import PAPUA_2022, WilayahCase
 
 # Column names of the published module's import files.
 PROVINSI_FIELDS = ["id", "name", "code"]
 KOTA_FIELDS = ["id", "name", "code", "provinsi_id/id"]
 KECAMATAN_FIELDS = ["id", "name", "code", "kota_id/id"]
 KELURAHAN_FIELDS = ["id", "name", "code", "kecamatan_id/id", "postal_code"]
-# BPS codes of the provinces created in 2022
-PAPUA_2022 = ["92", "95", "96", "97"]
 
 
 @tagged("post_install", "-at_install")
@@ -577,7 +575,7 @@ class TestWilayahImportDialog(WilayahCase):
         # the published module's data_provinsi.csv: the 34 provinces before
         # 2022, DI YOGYAKARTA (id 34) with the code 33
         content = "id,name,code\n"
-        for provinsi in self.Provinsi.search([("code", "not in", PAPUA_2022)]):
+        for provinsi in self.Provinsi.search([("code", "not in", list(PAPUA_2022))]):
             code = "33" if provinsi.code == "34" else provinsi.code
             content += f"{provinsi.code},{provinsi.name},{code}\n"
         results = self._dialog_import(self.Provinsi, content.encode())
