@@ -34,16 +34,19 @@ class WilayahApiIndex(models.AbstractModel):
                     SQL.identifier(level.parent_field),
                 )
             postal_code = SQL("t.postal_code" if level.has_postal_code else "''")
+            unit_type = SQL("t.type" if level.types else "''")
             cr.execute(
                 SQL(
                     """
                     SELECT t.code, t.name, COALESCE(%s, ''), COALESCE(%s, ''),
-                           COALESCE(t.kemendagri_code, ''), COALESCE(t.active, true)
+                           COALESCE(t.kemendagri_code, ''), COALESCE(t.active, true),
+                           COALESCE(%s, '')
                       FROM %s t %s
                      WHERE t.code IS NOT NULL AND t.name IS NOT NULL
                     """,
                     parent_code,
                     postal_code,
+                    unit_type,
                     table,
                     parent_join,
                 )

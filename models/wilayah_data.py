@@ -194,7 +194,8 @@ class WilayahData(models.AbstractModel):
                 name varchar NOT NULL,
                 parent_code varchar,
                 postal_code varchar,
-                kemendagri_code varchar
+                kemendagri_code varchar,
+                type varchar
             ) ON COMMIT DROP
             """
         )
@@ -203,6 +204,7 @@ class WilayahData(models.AbstractModel):
         with file_open(f"{DATA_DIR}/{level.data_file}", "r") as data_file:
             for row in csv.DictReader(data_file):
                 parent_ref = row[f"{level.parent_field}/id"] if parent else ""
+                kemendagri_code = row.get("kemendagri_code", "")
                 writer.writerow(
                     (
                         row["code"],
@@ -210,7 +212,9 @@ class WilayahData(models.AbstractModel):
                         parent_ref.removeprefix(parent.xmlid_prefix) if parent else "",
                         # as the ORM stores them: sorted, no blanks, no repeats
                         normalize_postal_codes(row.get("postal_code")) or "",
-                        row.get("kemendagri_code", ""),
+                        kemendagri_code,
+                        # as the model computes it (_compute_type)
+                        level.unit_type(row["code"], kemendagri_code) or "",
                     )
                 )
         buffer.seek(0)
@@ -222,6 +226,8 @@ class WilayahData(models.AbstractModel):
         values = {"name": SQL("s.name"), "kemendagri_code": SQL("s.kemendagri_code")}
         if level.has_postal_code:
             values["postal_code"] = SQL("s.postal_code")
+        if level.types:
+            values["type"] = SQL("s.type")
         if parent:
             values[level.parent_field] = SQL("p.id")
             parent_join = SQL(

@@ -11,7 +11,7 @@ class WilayahKelurahan(models.Model):
     _description = LEVELS["kelurahan"].title
     _wilayah_level = "kelurahan"
 
-    name, code, kecamatan_id, kota_id, provinsi_id = unit_fields(_wilayah_level)
+    name, code, type, kecamatan_id, kota_id, provinsi_id = unit_fields(_wilayah_level)
     postal_code = fields.Char(
         string="Kode Pos",
         help="Postal code(s) of the village; several are separated by commas.",

@@ -10,4 +10,4 @@ class WilayahKota(models.Model):
     _description = LEVELS["kota"].title
     _wilayah_level = "kota"
 
-    name, code, provinsi_id, kecamatan_ids = unit_fields(_wilayah_level)
+    name, code, type, provinsi_id, kecamatan_ids = unit_fields(_wilayah_level)

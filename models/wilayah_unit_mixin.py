@@ -9,14 +9,25 @@ from ..wilayah.levels import LEVELS, by_model
 
 def unit_fields(level_key):
     """The fields of a level's model, from the level table, in this order:
-    ``name``, ``code``, the Many2one to its parent (required, indexed,
-    restrict), the further ancestors as related fields (nearest first), the
-    One2many to its children."""
+    ``name``, ``code``, ``type`` for a level with types, the Many2one to its
+    parent (required, indexed, restrict), the further ancestors as related
+    fields (nearest first), the One2many to its children."""
     level = LEVELS[level_key]
     result = {
         "name": fields.Char(string=level.name_string, required=True, index="trigram"),
         "code": fields.Char(string=level.code_string, required=True),
     }
+    if level.types:
+        # Stored, so that lists filter and group by it; computed from the
+        # codes at each ORM write (the loader, writing by SQL, sets it itself).
+        # Not indexed: a few values over at most 84k rows, which a filter or
+        # a grouping scans in milliseconds.
+        result["type"] = fields.Selection(
+            [(unit_type.value, unit_type.label) for unit_type in level.types],
+            string="Type",
+            compute="_compute_type",
+            store=True,
+        )
     if level.parent:
         parent = LEVELS[level.parent]
         result[level.parent_field] = fields.Many2one(
@@ -78,6 +89,13 @@ class WilayahUnitMixin(models.AbstractModel):
             unit.display_name = (
                 f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
             )
+
+    @api.depends("code", "kemendagri_code")
+    def _compute_type(self):
+        # only the levels with types have the field (unit_fields)
+        level = self._level()
+        for unit in self:
+            unit.type = level.unit_type(unit.code or "", unit.kemendagri_code) or False
 
     @api.constrains(lambda self: ["code", *filter(None, [self._level().parent_field])])
     def _check_code(self):

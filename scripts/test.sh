@@ -151,6 +151,15 @@ check_current() {
                       JOIN wilayah_kecamatan c ON c.id = k.kecamatan_id
                      WHERE k.code = '3204050001'")"
     [ "$got" = "NEGLAWANGI|40386|32.04.31" ] || die "3204050001 is '$got'"
+    # types (README "Routes"), "-" for none
+    for level in "kota:kabupaten 416, kota 98" \
+        "kelurahan:- 580, desa 75130, kelurahan 8487"; do
+        table="wilayah_${level%%:*}"
+        got="$(q "$db" "SELECT string_agg(type || ' ' || n, ', ' ORDER BY type)
+                          FROM (SELECT COALESCE(type, '-') AS type, count(*) AS n
+                                  FROM $table WHERE active GROUP BY 1) t")"
+        [ "$got" = "${level#*:}" ] || die "$table: types are '$got'"
+    done
 }
 
 # api_status DB KEY PATH: sets STATUS to the HTTP status of a GET on a server
@@ -173,9 +182,15 @@ upgrade_cleanup() {
 
 # The published module's state, faked through SQL: no external ids of this
 # addon, no data checksum, four provinces missing, an older name and postal
-# code, no Kemendagri codes, __import__ external ids, the placeholder key.
+# code, no Kemendagri codes nor types, __import__ external ids, the
+# placeholder key.
 fake_published_state() {
     psql -X -q -v ON_ERROR_STOP=1 -d "$1" <<SQL
+SET client_min_messages = warning;
+ALTER TABLE wilayah_provinsi DROP COLUMN IF EXISTS type;
+ALTER TABLE wilayah_kota DROP COLUMN IF EXISTS type;
+ALTER TABLE wilayah_kecamatan DROP COLUMN IF EXISTS type;
+ALTER TABLE wilayah_kelurahan DROP COLUMN IF EXISTS type;
 DELETE FROM ir_model_data
  WHERE module = '$ADDON_NAME' AND model LIKE 'wilayah.%';
 DELETE FROM ir_config_parameter WHERE key = 'wilayah.data.checksum';

@@ -5,6 +5,7 @@ from . import test_data_sync
 from . import test_api
 from . import test_api_errors
 from . import test_api_http
+from . import test_types
 from . import test_settings
 from . import test_openapi
 from . import test_wilayah

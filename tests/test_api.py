@@ -150,6 +150,7 @@ class TestWilayahApi(WilayahApiCase):
             self.get_json("/api/kota/3204"),
             {
                 **BANDUNG,
+                "type": "kabupaten",
                 "province": JAWA_BARAT,
                 "kemendagri_code": "32.04",
                 "active": True,
@@ -274,6 +275,7 @@ class TestWilayahApi(WilayahApiCase):
                 "code": "3204050001",
                 "name": "NEGLAWANGI",
                 "postal_code": "40386",
+                "type": "desa",
                 "sub_district": KERTASARI,
                 "city": BANDUNG,
                 "province": JAWA_BARAT,

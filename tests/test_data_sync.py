@@ -66,6 +66,29 @@ class TestWilayahDataSync(TransactionCase):
         state["key"] = self.params.get_param(API_KEY_PARAM)
         return state
 
+    def _drop_type_columns(self):
+        """The ``type`` columns, as a database of the published module or of
+        an older release of this addon lacks them."""
+        self.env.flush_all()
+        for level in LEVELS.values():
+            if level.types:
+                self.env.cr.execute(
+                    f"ALTER TABLE {level.table} DROP COLUMN type"  # noqa: S608
+                )
+        self.env.invalidate_all()
+
+    def _upgrade_models(self):
+        """What ``-u`` runs before the data, for the models that have a type:
+        their tables brought to their fields (a new stored computed column is
+        added and computed for every row)."""
+        self.env.registry.init_models(
+            self.env.cr,
+            [level.model for level in LEVELS.values() if level.types],
+            {"module": MODULE},
+            install=False,
+        )
+        self.env.invalidate_all()
+
     def _sync(self):
         """What ``-u`` runs: the functions of data/wilayah_data.xml."""
         self.env["res.config.settings"]._wilayah_ensure_api_key()
@@ -74,7 +97,7 @@ class TestWilayahDataSync(TransactionCase):
 
     def _assert_matches_shipped_data(self):
         """Every active unit is exactly the shipped data: one unit per code,
-        names, parents, postal and Kemendagri codes."""
+        names, parents, postal and Kemendagri codes, types."""
         for level in LEVELS.values():
             with self.subTest(table=level.table):
                 self.assertEqual(
@@ -92,6 +115,8 @@ class TestWilayahDataSync(TransactionCase):
                     join = f"JOIN {parent_table} p ON p.id = t.{level.parent_field}"
                 if level.has_postal_code:
                     columns.append("COALESCE(t.postal_code, '')")
+                if level.types:
+                    columns.append("COALESCE(t.type, '')")
                 in_db = {
                     row[0]: row[1:]
                     for row in self._query(
@@ -106,6 +131,10 @@ class TestWilayahDataSync(TransactionCase):
                         values.append(row[f"{level.parent_field}/id"].split("_")[-1])
                     if level.has_postal_code:
                         values.append(row["postal_code"])
+                    if level.types:
+                        values.append(
+                            level.unit_type(row["code"], row["kemendagri_code"]) or ""
+                        )
                     shipped[row["code"]] = tuple(values)
                 self.assertEqual(len(in_db), level.shipped_units)
                 self.assertEqual(in_db, shipped)
@@ -216,6 +245,25 @@ class TestWilayahDataSync(TransactionCase):
                 output,
             )
         self.assertEqual(self._snapshot(), before)
+
+    def test_upgrade_adds_the_types(self):
+        """From a release without types, with the same data: the upgrade
+        reloads nothing, and the ORM computes every unit's type as the loader
+        sets it (a forced load then finds nothing to update)."""
+        self._drop_type_columns()
+        self._upgrade_models()
+        with self.assertLogs(SYNC_LOGGER, logging.INFO) as logs:
+            self._sync()
+        self.assertIn("up to date", "\n".join(logs.output))
+        self._assert_matches_shipped_data()
+        with self.assertLogs(SYNC_LOGGER, logging.INFO) as logs:
+            self.WilayahData._sync_bundled_data(force=True)
+        output = "\n".join(logs.output)
+        for level in LEVELS.values():
+            self.assertIn(
+                f"{level.model}: {level.shipped_units} rows, 0 inserted, 0 updated",
+                output,
+            )
 
     def test_api_key_created_once_and_kept(self):
         params = self.params
@@ -448,6 +496,8 @@ class TestWilayahDataSync(TransactionCase):
             "ALTER TABLE wilayah_provinsi DROP CONSTRAINT wilayah_provinsi_code_unique"
         )
         cr.execute("UPDATE wilayah_provinsi SET code = '33' WHERE code = '34'")
+        # nor types
+        self._drop_type_columns()
         # the published module's own parameter record (noupdate)
         cr.execute("DELETE FROM ir_config_parameter WHERE key = %s", [API_KEY_PARAM])
         cr.execute(
@@ -483,6 +533,7 @@ class TestWilayahDataSync(TransactionCase):
             ["wilayah.%"],
         )
 
+        self._upgrade_models()
         with self.assertLogs(SYNC_LOGGER, logging.INFO) as logs:
             self._sync()
         output = "\n".join(logs.output)
@@ -608,6 +659,7 @@ class TestWilayahDataSync(TransactionCase):
 
     def test_drop_in_keeps_the_placeholder_key(self):
         self._make_published_module_state(API_KEY_PLACEHOLDER)
+        self._upgrade_models()
         self._sync()
         self.assertEqual(self.params.get_param(API_KEY_PARAM), API_KEY_PLACEHOLDER)
         self.assertEqual(self.env["wilayah.provinsi"].search_count([]), 38)

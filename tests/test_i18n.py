@@ -12,6 +12,7 @@ from odoo.tests.common import new_test_user
 from odoo.tools.misc import file_path
 from odoo.tools.translate import trans_export
 
+from ..wilayah.levels import LEVELS
 from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER
 
 MODULE = "infinys_wilayah_indonesia_api"
@@ -119,6 +120,28 @@ class TestWilayahI18n(TransactionCase):
             settings["wilayah_api_status"]["selection"],
             [("open", "Terbuka"), ("closed", "Ditutup")],
         )
+
+    def test_types(self):
+        """The types' names are Indonesian already; "Kota" names the type too,
+        so it stays "Kota" (not "Kota/Kabupaten") wherever it is shown."""
+        env = self.env_of(self.admin)
+        for level in LEVELS.values():
+            if not level.types:
+                continue
+            with self.subTest(level=level.key):
+                field = env[level.model].fields_get(["type"], ["string", "selection"])
+                self.assertEqual(field["type"]["string"], "Jenis")
+                self.assertEqual(
+                    field["type"]["selection"],
+                    [(unit_type.value, unit_type.label) for unit_type in level.types],
+                )
+                search = env[level.model].get_views([(False, "search")])["views"][
+                    "search"
+                ]["arch"]
+                for unit_type in level.types:
+                    self.assertIn(f'string="{unit_type.label}"', search)
+        search = env["wilayah.kelurahan"].get_views([(False, "search")])["views"]
+        self.assertIn('"Tanpa Jenis"', search["search"]["arch"])
 
     def test_views_and_actions(self):
         env = self.env_of(self.admin)

@@ -83,16 +83,19 @@ class TestWilayahOpenApi(HttpCase):
 
     def patterns(self, node=None):
         """Every "pattern" in the document."""
-        node = self.document if node is None else node
+        # only the first call gets None: the document holds null values too
+        return self._patterns(self.document if node is None else node)
+
+    def _patterns(self, node):
         if isinstance(node, dict):
             for name, value in node.items():
                 if name == "pattern" and isinstance(value, str):
                     yield value
                 else:
-                    yield from self.patterns(value)
+                    yield from self._patterns(value)
         elif isinstance(node, list):
             for value in node:
-                yield from self.patterns(value)
+                yield from self._patterns(value)
 
     # --- served without a key ----------------------------------------------
 

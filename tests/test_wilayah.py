@@ -86,7 +86,8 @@ class TestWilayahParams(BaseCase):
 class TestWilayahIndex(BaseCase):
     def test_shapes_are_the_published_ones(self):
         """Keys, in order, of each level's list item and detail (the published
-        module's JSON, which clients rely on)."""
+        module's JSON, which clients rely on; details add ``type`` where the
+        level has types)."""
         list_keys = {
             "provinsi": ["code", "name"],
             "kota": ["code", "name", "province_code"],
@@ -96,12 +97,13 @@ class TestWilayahIndex(BaseCase):
         tail = ["kemendagri_code", "active"]
         detail_keys = {
             "provinsi": ["code", "name", *tail],
-            "kota": ["code", "name", "province", *tail],
+            "kota": ["code", "name", "type", "province", *tail],
             "kecamatan": ["code", "name", "city", "province", *tail],
             "kelurahan": [
                 "code",
                 "name",
                 "postal_code",
+                "type",
                 "sub_district",
                 "city",
                 "province",

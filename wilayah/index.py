@@ -30,6 +30,7 @@ class Unit(NamedTuple):
     postal_code: str
     kemendagri_code: str
     active: bool
+    type: str = ""  # a value of its level's types, "" for none (levels.py)
 
 
 class Answer(NamedTuple):
@@ -212,9 +213,13 @@ class RegionIndex:
         return item
 
     def detail(self, level_key, unit):
+        level = LEVELS[level_key]
         answer = {"code": unit.code, "name": unit.name}
-        if LEVELS[level_key].has_postal_code:
+        if level.has_postal_code:
             answer["postal_code"] = unit.postal_code
+        if level.types:
+            # null where the rule cannot tell (levels.py), never ""
+            answer["type"] = unit.type or None
         for ancestor, code in self.ancestor_codes(level_key, unit).items():
             answer[LEVELS[ancestor].detail_key] = self.ref(ancestor, code)
         answer["kemendagri_code"] = unit.kemendagri_code

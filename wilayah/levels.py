@@ -7,6 +7,7 @@ ORM, so that unit tests and the tools import it without a database.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # One rule for digits everywhere: ASCII only. Python's \d also takes e.g.
@@ -29,6 +30,37 @@ def normalize_postal_codes(value):
     if not value:
         return value
     return ",".join(sorted({part.strip() for part in str(value).split(",")} - {""}))
+
+
+@dataclass(frozen=True)
+class UnitType:
+    """One kind of unit within a level (the ``type`` field), e.g. ``kota``."""
+
+    value: str  # stored and answered: "kabupaten"
+    label: str  # shown in Odoo: "Kabupaten"
+    prefix: str  # before the name in a label ("KAB. BANDUNG"); "" for none
+    # Words (casefolded, without dots) that people write for it in an address.
+    words: tuple
+
+
+def kota_type(code, _kemendagri_code):
+    """BPS numbers cities 71 and above within their province (3273 KOTA
+    BANDUNG), regencies below (3204 KAB. BANDUNG)."""
+    return "kota" if code[2:4] >= "71" else "kabupaten"
+
+
+def kelurahan_type(_code, kemendagri_code):
+    """Kemendagri numbers a kelurahan 1xxx and a desa 2xxx within its
+    kecamatan; 3xxx are the kampung adat of Kab. Jayapura, villages (desa)
+    by law. None where the numbering does not say: no Kemendagri code (578
+    units, many a "desa persiapan"), or codes of both kinds (2 units that BPS
+    counts once)."""
+    kinds = {
+        "kelurahan" if part.rsplit(".", 1)[-1][:1] == "1" else "desa"
+        for part in (kemendagri_code or "").split(",")
+        if part
+    }
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 @dataclass(frozen=True, eq=False)  # one object per level: compared by identity
@@ -62,6 +94,13 @@ class Level:
     example: tuple
     # The name filter of the list's documented example, and its answer.
     list_example: tuple
+    # Words (casefolded, without dots) that people write before a unit's name
+    # to say its level ("kec", "prov"); its types' words say a type too.
+    words: tuple = ()
+    # Kinds of its units (the `type` field), and the rule that tells them
+    # from a unit's (BPS code, Kemendagri code); none for a level without.
+    types: tuple = ()
+    type_rule: Callable | None = None
 
     @property
     def model(self):
@@ -117,6 +156,10 @@ class Level:
     def example_kemendagri(self):
         return self.example[2]
 
+    def unit_type(self, code, kemendagri_code):
+        """The type of a unit (a value of ``types``), or None."""
+        return self.type_rule(code, kemendagri_code) if self.type_rule else None
+
     def is_code(self, value):
         return bool(re.fullmatch(self.code_pattern, value))
 
@@ -154,6 +197,7 @@ LEVELS = {
                     {"code": "35", "name": "JAWA TIMUR"},
                 ],
             ),
+            words=("provinsi", "propinsi", "prov", "prop"),
         ),
         Level(
             key="kota",
@@ -181,6 +225,11 @@ LEVELS = {
                     {"code": "3273", "name": "BANDUNG", "province_code": "32"},
                 ],
             ),
+            types=(
+                UnitType("kabupaten", "Kabupaten", "KAB.", ("kabupaten", "kab")),
+                UnitType("kota", "Kota", "KOTA", ("kota", "kotamadya", "kodya")),
+            ),
+            type_rule=kota_type,
         ),
         Level(
             key="kecamatan",
@@ -204,6 +253,8 @@ LEVELS = {
                 "cicalengka",
                 [{"code": "3204100", "name": "CICALENGKA", "city_code": "3204"}],
             ),
+            # Papua calls its kecamatan "distrik".
+            words=("kecamatan", "kec", "kcm", "distrik"),
         ),
         Level(
             key="kelurahan",
@@ -234,6 +285,11 @@ LEVELS = {
                     }
                 ],
             ),
+            types=(
+                UnitType("kelurahan", "Kelurahan", "", ("kelurahan", "kel")),
+                UnitType("desa", "Desa", "", ("desa", "ds")),
+            ),
+            type_rule=kelurahan_type,
         ),
     )
 }

@@ -244,12 +244,25 @@ def _schemas():
     def ref(level):
         return _object({"code": code(level), "name": string})
 
+    def unit_type(level):
+        values = [kind.value for kind in level.types]
+        # the rule's docstring, in JSON's words
+        rule = re.sub(r"\bNone\b", "`null`", " ".join(level.type_rule.__doc__.split()))
+        return {
+            "type": ["string", "null"],
+            "enum": [*values, None],
+            "description": f"The kind of {level.word}: "
+            f"{', '.join(f'`{value}`' for value in values)}, from its codes. {rule}",
+        }
+
     schemas = {}
     for level in LEVELS.values():
         item = {"code": code(level), "name": string}
         detail = dict(item)
         if level.has_postal_code:
             item["postal_code"] = detail["postal_code"] = postal
+        if level.types:
+            detail["type"] = unit_type(level)  # not in lists (the published shape)
         if level.parent:
             item[LEVELS[level.parent].code_key] = code(LEVELS[level.parent])
         for ancestor in ancestors(level.key):

@@ -78,7 +78,15 @@ def _example_index():
     for level in LEVELS.values():
         code, name, kemendagri, *postal = level.example
         rows[level.key] = [
-            Unit(code, name, parent_code, "".join(postal), kemendagri, True)
+            Unit(
+                code,
+                name,
+                parent_code,
+                "".join(postal),
+                kemendagri,
+                True,
+                level.unit_type(code, kemendagri) or "",
+            )
         ]
         parent_code = code
     return RegionIndex(rows, "example")
