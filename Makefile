@@ -3,10 +3,10 @@
 SHELL := /bin/bash
 export DB PORT WORKERS TEST_DB TEST_PORT PYTHON ODOO_SRC ODOO_HOME STATE_DIR
 
-.PHONY: help setup run test key lint bench bench-import soak fuzz docs-check check-upgrade readme i18n
+.PHONY: help setup run test key lint bench bench-import search-quality soak fuzz docs-check check-upgrade readme i18n
 
 help:
-	@echo "targets: setup run test key lint bench bench-import soak fuzz docs-check check-upgrade readme i18n"
+	@echo "targets: setup run test key lint bench bench-import search-quality soak fuzz docs-check check-upgrade readme i18n"
 
 setup:
 	@bash scripts/setup.sh
@@ -34,6 +34,11 @@ bench soak fuzz i18n:
 # the shipped files through the import dialog's calls (base_import)
 bench-import:
 	@bash scripts/bench_import.sh
+
+# the address search (wilayah/search.py) on generated queries, against the
+# substring and all-words baselines; in-process, no server
+search-quality:
+	@python3 tools/search_quality.py
 
 docs-check:
 	@bash scripts/check_docs.sh

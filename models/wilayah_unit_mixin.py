@@ -2,9 +2,15 @@ from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..wilayah.levels import LEVELS, by_model
+from ..wilayah.params import MIN_QUERY_LENGTH
+
+# Hits of the address search a dropdown's search looks at: more than it shows,
+# so that a domain of the field (a kecamatan's villages) still finds some.
+NAME_SEARCH_HITS = 50
 
 
 def unit_fields(level_key):
@@ -82,6 +88,65 @@ class WilayahUnitMixin(models.AbstractModel):
     @classmethod
     def _level(cls):
         return LEVELS[cls._wilayah_level]
+
+    # --- search of a unit by what people type (wilayah/search.py) ----------
+
+    @api.model
+    def _address_hits(self, name, operator, limit):
+        """Codes of this level's hits of the address search, best first; []
+        where it does not apply (another operator, a short text)."""
+        if (
+            operator != "ilike"
+            or not isinstance(name, str)
+            or len(name.strip()) < MIN_QUERY_LENGTH
+        ):
+            return []
+        index = self.env["wilayah.api.index"].sudo()._get_index()
+        hits = index.address_search.search(
+            name, limit=limit, levels=(self._wilayah_level,)
+        )
+        return [hit.code for hit in hits]
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        # The code and name as typed (_rec_names_search), or a hit of the
+        # address search: "neglawangi kertasari" finds NEGLAWANGI.
+        domain = super()._search_display_name(operator, value)
+        codes = self._address_hits(value, operator, NAME_SEARCH_HITS)
+        if codes:
+            domain = expression.OR([domain, [("code", "in", codes)]])
+        return domain
+
+    @api.model
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        """The address search's hits first, best first, then the other
+        matches by code; each shown with its parents (its label)."""
+        codes = self._address_hits(name, operator, max(limit or 0, NAME_SEARCH_HITS))
+        if not codes:
+            return super().name_search(name, args, operator, limit)
+        rank = {code: position for position, code in enumerate(codes)}
+        units = self.search_fetch(
+            expression.AND([[("code", "in", codes)], args or []]), ["code"]
+        ).sorted(lambda unit: rank[unit.code])[:limit]
+        if not limit or len(units) < limit:
+            others = super().name_search(
+                name,
+                expression.AND([args or [], [("id", "not in", units.ids)]]),
+                operator,
+                limit and limit - len(units),
+            )
+            units |= self.browse([unit_id for unit_id, _name in others])
+        index = self.env["wilayah.api.index"].sudo()._get_index()
+        level_units = index.units[self._wilayah_level]
+        return [
+            (
+                unit.id,
+                index.label(self._wilayah_level, level_units[unit.code])
+                if unit.code in level_units
+                else unit.display_name,
+            )
+            for unit in units.sudo()
+        ]
 
     @api.depends("code", "name")
     def _compute_display_name(self):

@@ -11,3 +11,4 @@ from . import test_openapi
 from . import test_wilayah
 from . import test_i18n
 from . import test_reinstall
+from . import test_alamat

@@ -296,35 +296,35 @@ class TestWilayahOpenApi(HttpCase):
                 )
                 if param.kind != "code":
                     continue
-                level = LEVELS[param.level]
+                levels = [LEVELS[param.level]] if param.level else LEVELS.values()
                 seen.add((route.name, parameter["name"]))
                 schema = parameter["schema"]
-                accepted = ["1" * level.code_length]
-                if level.kemendagri_parts:
-                    accepted.append(level.example_kemendagri)
-                rejected = [
-                    "1" * (level.code_length + 1),
-                    "3a",
-                    "",
-                    "32.04.3",
-                    "\uff11" * level.code_length,  # fullwidth digits
-                ]
-                # ($ matches before a final newline in Python's re.search,
-                # which the schema check uses; not in JavaScript.)
-                self.assertFalse(level.is_code("1" * level.code_length + "\n"))
+                accepted, rejected = [], ["3a", "", "32.04.3", "1" * 11]
+                for level in levels:
+                    accepted.append("1" * level.code_length)
+                    if level.kemendagri_parts:
+                        accepted.append(level.example_kemendagri)
+                    rejected.append("\uff11" * level.code_length)  # fullwidth digits
+                    # ($ matches before a final newline in Python's re.search,
+                    # which the schema check uses; not in JavaScript.)
+                    self.assertFalse(level.is_code("1" * level.code_length + "\n"))
+                if len(levels) == 1:
+                    rejected.append("1" * (levels[0].code_length + 1))
                 for value in accepted:
                     self.assertFalse(self.schema_errors(value, schema), value)
-                    self.assertTrue(
-                        level.is_code(value) or level.is_kemendagri_code(value)
-                    )
+                    self.assertTrue(self.accepted_code(value, levels))
                 for value in rejected:
                     self.assertTrue(self.schema_errors(value, schema), repr(value))
-                    self.assertFalse(
-                        level.is_code(value) or level.is_kemendagri_code(value)
-                    )
+                    self.assertFalse(self.accepted_code(value, levels))
                 self.assertFalse(self.schema_errors(parameter["example"], schema))
-        # 4 detail routes, 3 parent filters
-        self.assertEqual(len(seen), 7)
+        # 4 detail routes, 3 parent filters, the address search's `within`
+        self.assertEqual(len(seen), 8)
+
+    @staticmethod
+    def accepted_code(value, levels):
+        return any(
+            level.is_code(value) or level.is_kemendagri_code(value) for level in levels
+        )
 
     # --- the document against the answers ---------------------------------
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from .errors import ApiError, invalid_code, not_found, quoted
 from .levels import LEVELS, POSTAL_LEVEL, ancestors, is_postal_code
+from .search import AddressSearch
 
 GZIP_MIN_SIZE = 1024
 ANSWER_CACHE_BYTES = 96 * 1024 * 1024
@@ -100,6 +101,8 @@ class RegionIndex:
         self._names = {}  # level -> (casefolded names joined by "\n", line offsets)
         self.by_postal_code = defaultdict(list)
         self.answers = AnswerCache(ANSWER_CACHE_BYTES)
+        self._address_search = None
+        self._address_search_lock = threading.Lock()
         for level in LEVELS.values():
             units = {row.code: row for row in rows_by_level[level.key]}
             self.units[level.key] = units
@@ -131,6 +134,16 @@ class RegionIndex:
                     for postal_code in unit.postal_code.split(","):
                         if postal_code:
                             self.by_postal_code[postal_code].append(unit.code)
+
+    @property
+    def address_search(self):
+        """The address search engine (search.py), built on first use: the
+        routes that do not search never pay for it."""
+        if self._address_search is None:
+            with self._address_search_lock:
+                if self._address_search is None:
+                    self._address_search = AddressSearch(self)
+        return self._address_search
 
     # --- look-ups -----------------------------------------------------------
 
@@ -226,6 +239,44 @@ class RegionIndex:
         answer["active"] = unit.active
         return answer
 
+    def display_name(self, level_key, unit):
+        """The name as people write it in an address: KAB. BANDUNG."""
+        types = LEVELS[level_key].types
+        prefix = next((kind.prefix for kind in types if kind.value == unit.type), "")
+        return f"{prefix} {unit.name}" if prefix else unit.name
+
+    def label(self, level_key, unit):
+        """A unit as a dropdown shows it: its name, its parents' names
+        (nearest first) and a village's postal code(s):
+        "NEGLAWANGI, KERTASARI, KAB. BANDUNG, JAWA BARAT 40386"."""
+        names = [self.display_name(level_key, unit)]
+        for ancestor, code in self.ancestor_codes(level_key, unit).items():
+            parent = self.units[ancestor].get(code)
+            if parent:
+                names.append(self.display_name(ancestor, parent))
+        label = ", ".join(names)
+        if LEVELS[level_key].has_postal_code and unit.postal_code:
+            label += " " + unit.postal_code.replace(",", "/")
+        return label
+
+    def alamat_item(self, hit):
+        """A hit of the address search, with its parents and its label."""
+        level = LEVELS[hit.level]
+        unit = self.units[hit.level][hit.code]
+        item = {
+            "level": hit.level,
+            "code": unit.code,
+            "name": unit.name,
+            "type": unit.type or None,
+        }
+        if level.has_postal_code:
+            item["postal_code"] = unit.postal_code
+        for ancestor, code in self.ancestor_codes(hit.level, unit).items():
+            item[ancestor] = self.ref(ancestor, code)
+        item["label"] = self.label(hit.level, unit)
+        item["score"] = hit.score
+        return item
+
     def postal_item(self, code):
         """A village with its ancestors named by level (``/api/kodepos``)."""
         unit = self.units[POSTAL_LEVEL.key][code]
@@ -273,6 +324,23 @@ class RegionIndex:
                 f"No {POSTAL_LEVEL.label} with postal code {quoted(postal_code)}.",
             )
         return [self.postal_item(code) for code in codes], len(codes)
+
+    def alamat_answer(self, args):
+        within = args.get("within")
+        if within:
+            level = next(
+                level
+                for level in LEVELS.values()
+                if level.is_code(within) or level.is_kemendagri_code(within)
+            )
+            codes = self.resolve(level.key, within)
+            if not codes:
+                raise ApiError(404, f"No unit with code {quoted(within)}.")
+            within = (level.key, codes)
+        hits = self.address_search.search(
+            args["q"], limit=args["limit"], levels=args.get("level"), within=within
+        )
+        return [self.alamat_item(hit) for hit in hits], None
 
     def search_answer(self, args):
         limit = args.get("limit")

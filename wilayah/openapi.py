@@ -154,9 +154,26 @@ def code_schema(level):
     }
 
 
+def any_code_schema():
+    """A code of a unit at any level (the `within` of address search)."""
+    return {
+        "type": "string",
+        "anyOf": [
+            {"type": "string", "pattern": pattern}
+            for level in LEVELS.values()
+            for pattern in (level.code_pattern, level.kemendagri_pattern)
+            if pattern
+        ],
+        "examples": [LEVELS["kota"].example_code, LEVELS["kota"].example_kemendagri],
+    }
+
+
 def _parameter_schema(param):
     if param.kind == "code":
-        return code_schema(LEVELS[param.level])
+        return code_schema(LEVELS[param.level]) if param.level else any_code_schema()
+    if param.kind == "levels":
+        keys = "|".join(LEVELS)
+        return {"type": "string", "pattern": rf"^\s*({keys})?(\s*,\s*({keys})?)*\s*$"}
     if param.kind == "postal":
         return {"type": "string", "pattern": f"^{POSTAL_CODE_PATTERN}$"}
     if param.kind == "count":
@@ -165,6 +182,8 @@ def _parameter_schema(param):
             schema["maximum"] = param.maximum
         elif param.minimum == 0:
             schema["default"] = 0
+        if param.default is not None:
+            schema["default"] = param.default
         return schema
     schema = {"type": "string"}
     if param.min_length:
@@ -287,6 +306,7 @@ def _schemas():
         },
         ROUTES_BY_NAME["search"].example,
     )
+    schemas["AlamatHit"] = _alamat_hit_schema(string, postal, ref)
     schemas["Error"] = _object(
         {
             "status": {"type": "integer", "description": "The HTTP status."},
@@ -295,6 +315,60 @@ def _schemas():
         }
     )
     return schemas
+
+
+def _alamat_hit_schema(string, postal, ref):
+    """A hit of /api/alamat: the parents above its level, a postal code for
+    a village."""
+    types = [kind for level in LEVELS.values() for kind in level.types]
+    properties = {
+        "level": {"type": "string", "enum": list(LEVELS)},
+        "code": {
+            "type": "string",
+            "description": "BPS code: "
+            + ", ".join(
+                f"{level.code_length} digits for a {level.word}"
+                for level in LEVELS.values()
+            )
+            + ".",
+        },
+        "name": string,
+        "type": {
+            "type": ["string", "null"],
+            "enum": [*(kind.value for kind in types), None],
+            "description": "The kind of unit, as in the detail routes "
+            f"({', '.join(f'`{kind.value}`' for kind in types)}); `null` for "
+            "the levels without kinds and where the codes do not tell.",
+        },
+        "postal_code": {
+            **postal,
+            "description": "Only in a village's hit. " + postal["description"],
+        },
+        **{
+            level.key: {
+                **ref(level),
+                "description": f"Its {level.word}, below " f"{level.word} level only.",
+            }
+            for level in LEVELS.values()
+            if level.child
+        },
+        "label": {
+            "type": "string",
+            "description": "Ready to show: its name and its parents' names, "
+            "nearest first, with KAB./KOTA before a regency's or city's name, and "
+            "a village's postal code(s).",
+        },
+        "score": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 1,
+            "description": "How much of the query the hit and its parents "
+            "account for (1: all of it, exactly).",
+        },
+    }
+    schema = _object(properties, ROUTES_BY_NAME["alamat"].example[0])
+    schema["required"] = ["level", "code", "name", "type", "label", "score"]
+    return schema
 
 
 def _responses():

@@ -13,6 +13,7 @@ from .docs_page import DOCS_HEADERS, DOCS_PATH, OPENAPI_PATH, docs_answer
 from .index import RegionIndex, Unit
 from .levels import LEVELS
 from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
+from .search import MAX_WORDS
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 SCHEMA_REF = "#/components/schemas/"
@@ -185,6 +186,48 @@ SEARCH_PARAMS = (
     ),
 )
 
+ALAMAT_MAX_LIMIT = 50
+ALAMAT_EXAMPLE_QUERY = "neglawangi kertasari"
+ALAMAT_PARAMS = (
+    Param(
+        "q",
+        "query",
+        "What people type into an address box: names of a place and of its "
+        "parents in any order, with or without commas (`kertasari, neglawangi, "
+        "bandung`); type words (`kab`, `kota`, `kec.`, `desa`...); short names "
+        "(`jabar`, `jaksel`); the last word may be a prefix, one word of five "
+        "letters or more may have a typo; old spellings (`tjilandak`); a "
+        "5-digit postal code among the words keeps the villages that carry it; "
+        "a BPS or dotted Kemendagri code as the whole query gives that unit. "
+        f"At least {MIN_QUERY_LENGTH} characters after trimming; words past the "
+        f"first {MAX_WORDS} are ignored.",
+        min_length=MIN_QUERY_LENGTH,
+        example=ALAMAT_EXAMPLE_QUERY,
+    ),
+    Param(
+        LIMIT.name,
+        LIMIT.kind,
+        "At most this many hits, best first.",
+        minimum=1,
+        maximum=ALAMAT_MAX_LIMIT,
+        default=10,
+    ),
+    Param(
+        "level",
+        "levels",
+        "Only hits of these levels: one or more of "
+        f"{', '.join(LEVELS)}, comma-separated.",
+        example="kelurahan",
+    ),
+    Param(
+        "within",
+        "code",
+        "Only places inside this unit: its BPS code or dotted Kemendagri code, "
+        "at any level. A code that names no unit is a 404.",
+        example=LEVELS["kota"].example_code,
+    ),
+)
+
 ROUTES = (
     *(list_route(level) for level in LEVELS.values()),
     *(detail_route(level) for level in LEVELS.values()),
@@ -239,6 +282,23 @@ ROUTES = (
             ],
         },
         params=SEARCH_PARAMS,
+    ),
+    Route(
+        name="alamat",
+        kind="alamat",
+        path="/api/alamat",
+        answer=lambda index, _code, args: index.alamat_answer(args),
+        tag="Search",
+        summary="Address search: what people type into an address box",
+        description="The best hits, best first (`[]` when none), each with its "
+        "parents, a label to show and a score from 0 to 1.",
+        schema={"type": "array", "items": schema_ref("AlamatHit")},
+        example_request="/api/alamat?q=neglawangi%20kertasari&limit=1",
+        example=EXAMPLES.alamat_answer(
+            {"q": ALAMAT_EXAMPLE_QUERY, "limit": 1, "level": None, "within": None}
+        )[0],
+        params=ALAMAT_PARAMS,
+        not_found=True,
     ),
     # The documentation's own two rows: the document describes this table.
     Route(
