@@ -31,7 +31,7 @@ import heapq
 import re
 import unicodedata
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from typing import NamedTuple
 
 from .aliases import ALIASES
@@ -233,12 +233,14 @@ class AddressSearch:
         postal_codes = [word for word in words if is_postal_code(word)]
         words = [word for word in words if not is_postal_code(word)]
         terms = self._terms(words)
-        masks = self._word_masks(terms)
+        masks, qualities = self._word_masks(terms)
         if postal_codes:
             candidates = self._postal_candidates(postal_codes)
         else:
             candidates = masks
-        ranking = _Ranking(self, terms, masks, len(words), own=not postal_codes)
+        ranking = _Ranking(
+            self, terms, masks, qualities, len(words), own=not postal_codes
+        )
         return ranking.top(
             (
                 unit_id
@@ -296,7 +298,10 @@ class AddressSearch:
             for form in forms:
                 if form in self.postings:
                     matches.setdefault(form, EXACT)
-            if MIN_TYPO_LENGTH <= len(word) <= MAX_WORD_LENGTH:
+            # A typo only in a word that names nothing as it is (a word that
+            # does is rarely a slip, and its variants would cost most of the
+            # query's time).
+            if not matches and MIN_TYPO_LENGTH <= len(word) <= MAX_WORD_LENGTH:
                 # as written, and in the current spelling
                 for form in forms[:2]:
                     for variant in typo_variants(form):
@@ -333,32 +338,42 @@ class AddressSearch:
         return terms
 
     def _word_masks(self, terms):
-        """{unit id: bits of the query words its own name matches}, for the
-        units some term matches (at most MAX_CANDIDATES, exact words first)."""
-        masks = {}
+        """For the units whose own name some term matches (at most
+        MAX_CANDIDATES, exact words first): {unit id: bits of the query words
+        it matches} and {unit id: the sum of each term's best quality on it,
+        by query word}."""
+        masks, qualities = {}, {}
         for term in terms:
             for unit_id in term.units:
                 masks[unit_id] = masks.get(unit_id, 0) | term.bits
+                qualities[unit_id] = qualities.get(unit_id, 0.0) + ALIAS
         for quality in (EXACT, JOINED, PREFIX, TYPO):
             for term in terms:
                 bits = term.bits
+                value = quality * len(term.positions)
                 for word, word_quality in term.words.items():
                     if word_quality != quality:
                         continue
                     for unit_id in self.postings[word]:
-                        masks[unit_id] = masks.get(unit_id, 0) | bits
+                        mask = masks.get(unit_id, 0)
+                        if not mask & bits:
+                            # the first match of a term is its best (the
+                            # loop goes by quality)
+                            masks[unit_id] = mask | bits
+                            qualities[unit_id] = qualities.get(unit_id, 0.0) + value
                     if len(masks) >= MAX_CANDIDATES:
-                        return masks
-        return masks
+                        return masks, qualities
+        return masks, qualities
 
 
 class _Ranking:
     """The scores of one query's candidates (see the module docstring)."""
 
-    def __init__(self, engine, terms, masks, word_count, own):
+    def __init__(self, engine, terms, masks, qualities, word_count, own):
         self.engine = engine
         self.terms = terms
         self.masks = masks  # unit id -> bits of the words its own name matches
+        self.qualities = qualities  # unit id -> the best it can give them
         self.word_count = word_count
         self.own = own  # a hit's own name must match a word
         self.by_word, self.by_unit = self._word_lookup(terms)
@@ -437,6 +452,9 @@ class _Ranking:
 
     def chain_mask(self, unit_id):
         """Bits of the words a unit and its parents match (-1: none)."""
+        mask = self.mask_memo.get(unit_id)
+        if mask is not None:
+            return mask
         path = []
         while unit_id not in self.mask_memo:
             path.append(unit_id)
@@ -447,19 +465,20 @@ class _Ranking:
             self.mask_memo[parent_id] = mask
         return mask
 
-    def reach(self, unit_id):
-        """How many query words a unit and its parents may account for: a
-        bound of its score. A type word counts for a unit of its level, or
-        for one whose parents a word names."""
-        mask = self.chain_mask(unit_id)
+    def first_bound(self, unit_id):
+        """A bound of score() from the candidates' look-up alone: what its own
+        name gives the words it matches, one for each word its parents match
+        (and each type word that may fit), plus the most the small terms add."""
+        engine = self.engine
+        own = self.qualities.get(unit_id, 0.0)
+        parents = self.chain_mask(engine.parent[unit_id])
         for term_index in self.hint_terms:
             depth = self.terms[term_index].hint[0]
-            if depth == self.engine.depth[unit_id] or (
-                depth < self.engine.depth[unit_id]
-                and self.chain_mask(self.engine.parent[unit_id])
+            if depth == engine.depth[unit_id] or (
+                depth < engine.depth[unit_id] and parents
             ):
-                mask |= self.terms[term_index].bits
-        return mask.bit_count()
+                parents |= self.terms[term_index].bits
+        return own * (1 + OWN_WORD) + parents.bit_count() + COMPLETENESS
 
     def _assign(self, chain, term_indexes, values, places, used):
         """Give each term the best word of the chain's names still free
@@ -617,33 +636,39 @@ class _Ranking:
     def top(self, candidates, limit):
         """The best ``limit`` Hits of ``candidates``.
 
-        score() is exact but dear; bound() and reach() bound it cheaply. Units
-        come by groups of reach, the widest first; each group's bounds go to a
-        queue, and a unit is scored while its bound may still enter the top.
-        A group whose reach cannot enter it ends the search.
+        score() is exact but dear; bound() is cheaper and first_bound() nearly
+        free, each a bound of the one after. The candidates wait in one queue
+        by their best bound so far; the first is taken to its next bound, or
+        scored, until no bound in the queue can enter the top.
         """
         engine = self.engine
-        groups = {}
-        for unit_id in candidates:
-            groups.setdefault(self.reach(unit_id), []).append(unit_id)
-        top, queue = [], []  # heaps of (-score, -depth, code, unit id)
-
-        def kth():
-            return heapq.nsmallest(limit, top)[-1] if len(top) >= limit else None
-
-        for reach in sorted(groups, reverse=True):
-            kth_key = kth()
-            if kth_key and -kth_key[0] > reach * (1 + OWN_WORD) + COMPLETENESS:
+        queue = [
+            (
+                -self.first_bound(unit_id),
+                -engine.depth[unit_id],
+                engine.codes[unit_id],
+                unit_id,
+                False,
+            )
+            for unit_id in candidates
+        ]
+        heapq.heapify(queue)
+        top = []  # (-score, -depth, code, unit id) of the best, best first
+        while queue:
+            negative_bound, negative_depth, code, unit_id, bounded = queue[0]
+            if len(top) >= limit and (negative_bound, negative_depth, code) >= tuple(
+                top[limit - 1][:3]
+            ):
                 break
-            for unit_id in groups[reach]:
-                key = (-engine.depth[unit_id], engine.codes[unit_id], unit_id)
-                heapq.heappush(queue, (-self.bound(unit_id), *key))
-            while queue and (kth_key is None or queue[0] < kth_key):
-                _bound, *key = heapq.heappop(queue)
-                score = self.score(key[-1])
-                if score is not None:
-                    top.append((-score, *key))
-                    kth_key = kth()
+            heapq.heappop(queue)
+            if not bounded:
+                bound = self.bound(unit_id)
+                heapq.heappush(queue, (-bound, negative_depth, code, unit_id, True))
+                continue
+            score = self.score(unit_id)
+            if score is not None:
+                insort(top, (-score, negative_depth, code, unit_id))
+                del top[limit:]
         scale = self.word_count + COMPLETENESS
         return [
             Hit(
@@ -651,5 +676,5 @@ class _Ranking:
                 code,
                 round(min(1.0, -negative_score / scale), 3) if self.word_count else 1.0,
             )
-            for negative_score, _depth, code, unit_id in heapq.nsmallest(limit, top)
+            for negative_score, _depth, code, unit_id in top
         ]
