@@ -22,7 +22,7 @@ first, then the code.
 
 The engine is built once per index (``RegionIndex.address_search``): folded
 name words, one posting list per word, the parent of each unit. The work per
-query is bounded: MAX_WORDS words, no typo beyond MAX_WORD_LENGTH letters,
+query is bounded: MAX_WORDS words of MAX_WORD_LENGTH letters at most,
 MAX_CANDIDATES units, and only the units whose bound can still enter the top
 are scored.
 """
@@ -38,7 +38,7 @@ from .aliases import ALIASES
 from .levels import LEVEL_KEYS, LEVELS, POSTAL_LEVEL, is_postal_code
 
 MAX_WORDS = 12
-MAX_WORD_LENGTH = 40
+MAX_WORD_LENGTH = 40  # the longest name word, two run together, has 26
 MAX_CANDIDATES = 20_000
 # A prefix shorter than this is too open to name candidates by itself.
 MIN_PREFIX_LENGTH = 3
@@ -103,9 +103,11 @@ def words_of(text):
 
 def query_words(text):
     """The words of a query the engine reads: the first MAX_WORDS, each at
-    most twice (as in a name: MUKO MUKO)."""
+    most twice (as in a name: MUKO MUKO), and cut to MAX_WORD_LENGTH letters
+    (no name word is longer, so a cache key stays small)."""
     words, seen = [], {}
     for word in WORD_RE.findall(fold(text)):
+        word = word[:MAX_WORD_LENGTH]
         seen[word] = seen.get(word, 0) + 1
         if seen[word] <= 2:
             words.append(word)
@@ -301,7 +303,7 @@ class AddressSearch:
             # A typo only in a word that names nothing as it is (a word that
             # does is rarely a slip, and its variants would cost most of the
             # query's time).
-            if not matches and MIN_TYPO_LENGTH <= len(word) <= MAX_WORD_LENGTH:
+            if not matches and len(word) >= MIN_TYPO_LENGTH:
                 # as written, and in the current spelling
                 for form in forms[:2]:
                     for variant in typo_variants(form):
