@@ -82,6 +82,27 @@ class TestAlamatRoute(WilayahApiCase):
         self.assertEqual(hit["kota"]["code"], "3171")
         self.assertFirst("tjilandak djakarta selatan", "kecamatan", "3171030")
 
+    def test_names_typed_with_or_without_spaces(self):
+        self.assertFirst("kemiri muka, beji, depok", "kelurahan", "3276050003")
+        self.assertFirst("palangka raya", "kota", "6271")
+        self.assertFirst("kab gunung kidul", "kota", "3403")
+
+    def test_bigger_place_first_among_equals(self):
+        # a bare city name: the city, not a village of that name far away
+        self.assertFirst("depok", "kota", "3276")
+        self.assertFirst("surabaya", "kota", "3578")
+        self.assertFirst("soerabaja", "kota", "3578")
+        hits = self.alamat(q="bandung", limit=2)
+        self.assertEqual({hit["code"] for hit in hits}, {KAB_BANDUNG, KOTA_BANDUNG})
+
+    def test_each_word_of_a_name_counts_once(self):
+        # "dki" and "jakarta" both name DKI JAKARTA: the second "jakarta" is
+        # JAKARTA TIMUR's, not a second use of the province's
+        self.assertFirst("kota jakarta timur dki jakarta", "kota", "3172")
+        self.assertFirst("kuwus barat, manggarai barat", "kecamatan", "5315042")
+        # the last word cut to two letters still ranks
+        self.assertFirst("kec cikarang ut", "kecamatan", "3216061")
+
     def test_postal_code_narrows_to_its_villages(self):
         hits = self.alamat(q="40386", limit=ALAMAT_MAX_LIMIT)
         self.assertTrue(hits)

@@ -3,7 +3,8 @@
 Address search (``search.py``) reads a word of this table as the whole name
 of the unit it names: ``jabar`` is JAWA BARAT, ``jaksel`` JAKARTA SELATAN.
 Keys are words as the search folds them (lower case, no dots nor spaces);
-values are BPS codes (2 digits: a province, 4: a city or regency).
+values are BPS codes (2 digits: a province, 4: a city or regency), or several
+where the word names several units (jogja: the province and its city).
 """
 
 ALIASES = {
@@ -19,9 +20,11 @@ ALIASES = {
     "jabar": "32",
     "jateng": "33",
     "diy": "34",
-    "jogja": "34",
-    "jogjakarta": "34",
-    "yogya": "34",
+    "jogja": ("34", "3471"),
+    "jogjakarta": ("34", "3471"),
+    "jokja": ("34", "3471"),
+    "jokjakarta": ("34", "3471"),
+    "yogya": ("34", "3471"),
     "jatim": "35",
     "ntb": "52",
     "ntt": "53",

@@ -198,9 +198,10 @@ ALAMAT_PARAMS = (
         "(`jabar`, `jaksel`); the last word may be a prefix, one word of five "
         "letters or more may have a typo; old spellings (`tjilandak`); a "
         "5-digit postal code among the words keeps the villages that carry it; "
-        "a BPS or dotted Kemendagri code as the whole query gives that unit. "
-        f"At least {MIN_QUERY_LENGTH} characters after trimming; words past the "
-        f"first {MAX_WORDS} are ignored.",
+        "a BPS or dotted Kemendagri code as the whole query gives that unit (a "
+        "province's 2-digit code is too short: ask `/api/provinsi/{code}`). "
+        f"At least {MIN_QUERY_LENGTH} characters after trimming; only the last "
+        f"{MAX_WORDS} words are read.",
         min_length=MIN_QUERY_LENGTH,
         example=ALAMAT_EXAMPLE_QUERY,
     ),

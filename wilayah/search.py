@@ -17,8 +17,10 @@ words name (0.3 for the level's other type). Then, by a tenth or less: the
 share of its own name the query names (BANDUNG before BANDUNG BARAT), the
 words its own name takes (KUWUS BARAT before KUWUS for "kuwus barat, manggarai
 barat"), parents named in part (PUNCAK in PAPUA TENGAH before PAPUA in PUNCAK
-JAYA for "puncak, papua tengah"). Among equals the more specific level comes
-first, then the code.
+JAYA for "puncak, papua tengah"). Among equals (a type word has already put
+the level it names first) the bigger place comes first, the one with more
+units inside it (KAB. SIDOARJO, then its kecamatan SIDOARJO, then a village
+SIDOARJO in Lampung), then the code.
 
 The engine is built once per index (``RegionIndex.address_search``): folded
 name words, one posting list per word, the parent of each unit. The work per
@@ -50,6 +52,7 @@ OTHER_TYPE = 0.3  # a type word of the unit's level, another type
 UNKNOWN_TYPE = 0.5  # ... a unit whose type is not known
 PARENT_HINT = 0.9  # a type word of a parent rather than of the hit
 COMPLETENESS = 0.1
+IN_ORDER = 0.005
 OWN_WORD = 0.01
 PARTIAL_PARENT = 0.05
 TYPE_WORD_AS_NAME = 0.98
@@ -102,18 +105,17 @@ def words_of(text):
 
 
 def query_words(text):
-    """The words of a query the engine reads: the first MAX_WORDS, each at
-    most twice (as in a name: MUKO MUKO), and cut to MAX_WORD_LENGTH letters
-    (no name word is longer, so a cache key stays small)."""
+    """The words of a query the engine reads: each at most twice (as in a
+    name: MUKO MUKO), cut to MAX_WORD_LENGTH letters (no name word is longer,
+    so a cache key stays small), the last MAX_WORDS of them (an address line
+    ends with its region: "Jl. Taman Kopo Indah 2 Blok A No 1, Rahayu...")."""
     words, seen = [], {}
     for word in WORD_RE.findall(fold(text)):
         word = word[:MAX_WORD_LENGTH]
         seen[word] = seen.get(word, 0) + 1
         if seen[word] <= 2:
             words.append(word)
-            if len(words) == MAX_WORDS:
-                break
-    return words
+    return words[-MAX_WORDS:]
 
 
 def normalize_query(text):
@@ -149,6 +151,7 @@ class _Term(NamedTuple):
     words: dict  # name word -> quality
     units: dict  # unit id -> quality (short names)
     hint: tuple | None  # (level depth, type or None): a type word
+    short: bool = False  # its prefixes name no candidates
 
 
 class AddressSearch:
@@ -161,6 +164,7 @@ class AddressSearch:
         self.parent = array("i")  # unit id -> parent's id, -1 for none
         self.types = []  # unit id -> type ("" for none)
         self.words = []  # unit id -> its name's words
+        self.word_counts = array("b")  # unit id -> how many distinct words
         self.ids = {}  # level key -> {code: unit id}
         postings = {}
         interned = {}
@@ -180,24 +184,35 @@ class AddressSearch:
                     interned.setdefault(word, word) for word in words_of(unit.name)
                 )
                 self.words.append(words)
-                keys = set(words)
-                # Two words of a name run together: PASAR MINGGU, pasarminggu.
-                keys.update(a + b for a, b in zip(words, words[1:], strict=False))
-                for key in keys:
+                self.word_counts.append(len(set(words)))
+                for key in set(words):
                     postings.setdefault(interned.setdefault(key, key), []).append(
                         unit_id
                     )
+                # Two words of a name run together (PASAR MINGGU, pasarminggu),
+                # posted as ~unit id: such a match may name two of its words.
+                pairs = {a + b for a, b in zip(words, words[1:], strict=False)}
+                for key in pairs - set(words):
+                    postings.setdefault(interned.setdefault(key, key), []).append(
+                        ~unit_id
+                    )
         self.postings = {key: array("i", ids) for key, ids in postings.items()}
+        # How many units each one holds: among equal hits the bigger place
+        # comes first (KOTA SURABAYA before a village SURABAYA far away).
+        self.size = array("i", bytes(4 * len(self.codes)))
+        for unit_id in range(len(self.codes) - 1, -1, -1):  # children first
+            if self.parent[unit_id] >= 0:
+                self.size[self.parent[unit_id]] += self.size[unit_id] + 1
         self.vocabulary = sorted(self.postings)
-        self.aliases = {}
-        for alias, code in ALIASES.items():
-            level_key = next(
-                (key for key in LEVEL_KEYS if LEVELS[key].code_length == len(code)),
-                None,
-            )
-            unit_id = self.ids.get(level_key, {}).get(code)
-            if unit_id is not None:
-                self.aliases[alias] = unit_id
+        self.aliases = {}  # short name -> unit ids
+        for alias, codes in ALIASES.items():
+            for code in (codes,) if isinstance(codes, str) else codes:
+                level_key = next(
+                    key for key in LEVEL_KEYS if LEVELS[key].code_length == len(code)
+                )
+                unit_id = self.ids[level_key].get(code)
+                if unit_id is not None:
+                    self.aliases.setdefault(alias, []).append(unit_id)
         self.hints = {}  # type word -> (level depth, type or None)
         for depth, level_key in enumerate(LEVEL_KEYS):
             level = LEVELS[level_key]
@@ -235,22 +250,21 @@ class AddressSearch:
         postal_codes = [word for word in words if is_postal_code(word)]
         words = [word for word in words if not is_postal_code(word)]
         terms = self._terms(words)
-        masks, qualities = self._word_masks(terms)
+        masks, qualities, paired = self._word_masks(terms)
         if postal_codes:
             candidates = self._postal_candidates(postal_codes)
         else:
             candidates = masks
         ranking = _Ranking(
-            self, terms, masks, qualities, len(words), own=not postal_codes
+            self, terms, (masks, qualities, paired), len(words), own=not postal_codes
         )
-        return ranking.top(
-            (
-                unit_id
-                for unit_id in candidates
-                if self._admits(unit_id, wanted, within_ids)
-            ),
-            limit,
-        )
+        admits = None
+        if wanted is not None or within_ids is not None:
+
+            def admits(unit_id):
+                return self._admits(unit_id, wanted, within_ids)
+
+        return ranking.top(candidates, admits, limit)
 
     def _level_filter(self, levels):
         if not levels:
@@ -300,16 +314,20 @@ class AddressSearch:
             for form in forms:
                 if form in self.postings:
                     matches.setdefault(form, EXACT)
-            # A typo only in a word that names nothing as it is (a word that
+            # A typo only in a word that names nothing as written (a word that
             # does is rarely a slip, and its variants would cost most of the
             # query's time).
-            if not matches and len(word) >= MIN_TYPO_LENGTH:
+            if word not in self.postings and len(word) >= MIN_TYPO_LENGTH:
                 # as written, and in the current spelling
                 for form in forms[:2]:
                     for variant in typo_variants(form):
                         if variant in self.postings and variant not in matches:
                             matches[variant] = TYPO
-            if position == last and len(word) >= MIN_PREFIX_LENGTH:
+            # The last word may be cut: a prefix of two letters is too open
+            # to name candidates, but ranks those the other words find
+            # ("kec cikarang ut": CIKARANG UTARA).
+            short = len(word) < MIN_PREFIX_LENGTH
+            if position == last and (not short or (last and len(word) == 2)):
                 for form in forms:
                     start = bisect_left(self.vocabulary, form)
                     for name_word in self.vocabulary[start : start + MAX_PREFIX_WORDS]:
@@ -317,12 +335,15 @@ class AddressSearch:
                             break
                         if matches.get(name_word, 0) < PREFIX:
                             matches[name_word] = PREFIX
-            units = {}
-            alias = self.aliases.get(word)
-            if alias is not None:
-                units[alias] = ALIAS
+            units = {
+                unit_id: ALIAS
+                for form in forms
+                for unit_id in self.aliases.get(form, ())
+            }
             hint = self.hints.get(word)
-            terms.append(_Term((position,), 1 << position, word, matches, units, hint))
+            terms.append(
+                _Term((position,), 1 << position, word, matches, units, hint, short)
+            )
         # Two query words that are one name word: "kota baru", KOTABARU.
         for position in range(len(words) - 1):
             joined = words[position] + words[position + 1]
@@ -332,7 +353,9 @@ class AddressSearch:
                         (position, position + 1),
                         3 << position,
                         joined,
-                        {joined: JOINED},
+                        # a name typed with a space it does not have
+                        # ("palangka raya"): as exact as without it
+                        {joined: EXACT},
                         {},
                         None,
                     )
@@ -344,19 +367,25 @@ class AddressSearch:
         MAX_CANDIDATES, exact words first): {unit id: bits of the query words
         it matches} and {unit id: the sum of each term's best quality on it,
         by query word}."""
-        masks, qualities = {}, {}
+        masks, qualities, paired = {}, {}, {}
         for term in terms:
             for unit_id in term.units:
                 masks[unit_id] = masks.get(unit_id, 0) | term.bits
                 qualities[unit_id] = qualities.get(unit_id, 0.0) + ALIAS
+                paired[unit_id] = MAX_WORDS  # a short name names all its words
         for quality in (EXACT, JOINED, PREFIX, TYPO):
             for term in terms:
                 bits = term.bits
                 value = quality * len(term.positions)
+                if quality == PREFIX and term.short:
+                    continue
                 for word, word_quality in term.words.items():
                     if word_quality != quality:
                         continue
                     for unit_id in self.postings[word]:
+                        if unit_id < 0:
+                            unit_id = ~unit_id
+                            paired.setdefault(unit_id, 2)
                         mask = masks.get(unit_id, 0)
                         if not mask & bits:
                             # the first match of a term is its best (the
@@ -364,18 +393,19 @@ class AddressSearch:
                             masks[unit_id] = mask | bits
                             qualities[unit_id] = qualities.get(unit_id, 0.0) + value
                     if len(masks) >= MAX_CANDIDATES:
-                        return masks, qualities
-        return masks, qualities
+                        return masks, qualities, paired
+        return masks, qualities, paired
 
 
 class _Ranking:
     """The scores of one query's candidates (see the module docstring)."""
 
-    def __init__(self, engine, terms, masks, qualities, word_count, own):
+    def __init__(self, engine, terms, matches, word_count, own):
         self.engine = engine
         self.terms = terms
-        self.masks = masks  # unit id -> bits of the words its own name matches
-        self.qualities = qualities  # unit id -> the best it can give them
+        # unit id -> bits of the words its own name matches; -> the best it
+        # can give them; -> how many of its words one term may match
+        self.masks, self.qualities, self.paired = matches
         self.word_count = word_count
         self.own = own  # a hit's own name must match a word
         self.by_word, self.by_unit = self._word_lookup(terms)
@@ -384,6 +414,11 @@ class _Ranking:
         ]
         self.joined_terms = [i for i in range(len(terms)) if i not in self.single_terms]
         self.hint_terms = [index for index, term in enumerate(terms) if term.hint]
+        # words that may match what the candidates' look-up did not see
+        self.short_bits = 0
+        for term in terms:
+            if term.short:
+                self.short_bits |= term.bits
         self.options_memo = {}  # unit id -> what the terms name in its name
         self.free_memo = {}  # unit id -> free_own()
         self.parents_memo = {-1: [0.0] * len(terms)}  # unit id -> free_parents()
@@ -424,9 +459,9 @@ class _Ranking:
                 (quality, tuple(range(len(words))))
             )
         for slot, word in enumerate(words):
-            for term_index, quality, joined, _length in by_word.get(word, ()):
-                if not joined:
-                    options.setdefault(term_index, []).append((quality, (slot,)))
+            # one query word, or two run together (KEMIRIMUKA, "kemiri muka")
+            for term_index, quality, _joined, _length in by_word.get(word, ()):
+                options.setdefault(term_index, []).append((quality, (slot,)))
         for slot in range(len(words) - 1):
             first = words[slot]
             for term_index, quality, joined, length in by_word.get(
@@ -467,31 +502,72 @@ class _Ranking:
             self.mask_memo[parent_id] = mask
         return mask
 
-    def first_bound(self, unit_id):
-        """A bound of score() from the candidates' look-up alone: what its own
-        name gives the words it matches, one for each word its parents match
-        (and each type word that may fit), plus the most the small terms add."""
+    def first_bounds(self, candidates, admits):
+        """The queue entries of the admitted candidates, by a bound of score()
+        from the candidates' look-up alone: what its own name gives the words
+        it matches, one for each word its parents match (and each type word
+        that may fit), plus the most the small terms add. (The one loop over
+        every candidate: its names are bound once.)"""
         engine = self.engine
-        own = self.qualities.get(unit_id, 0.0)
-        parents = self.chain_mask(engine.parent[unit_id])
-        for term_index in self.hint_terms:
-            depth = self.terms[term_index].hint[0]
-            if depth == engine.depth[unit_id] or (
-                depth < engine.depth[unit_id] and parents
-            ):
-                parents |= self.terms[term_index].bits
-        return own * (1 + OWN_WORD) + parents.bit_count() + COMPLETENESS
+        parent, depth, size, codes = (
+            engine.parent,
+            engine.depth,
+            engine.size,
+            engine.codes,
+        )
+        word_counts = engine.word_counts
+        masks_get, qualities_get, paired_get = (
+            self.masks.get,
+            self.qualities.get,
+            self.paired.get,
+        )
+        memo_get, chain_mask = self.mask_memo.get, self.chain_mask
+        hints = [
+            (self.terms[term_index].hint[0], self.terms[term_index].bits)
+            for term_index in self.hint_terms
+        ]
+        short_bits = self.short_bits
+        queue = []
+        for unit_id in candidates:
+            if admits is not None and not admits(unit_id):
+                continue
+            parent_id = parent[unit_id]
+            parents = memo_get(parent_id)
+            if parents is None:
+                parents = chain_mask(parent_id)
+            parents |= short_bits
+            for hint_depth, bits in hints:
+                if hint_depth == depth[unit_id] or (
+                    hint_depth < depth[unit_id] and parents
+                ):
+                    parents |= bits
+            # the share of its own name the words may name
+            matched = masks_get(unit_id, 0).bit_count() * paired_get(unit_id, 1)
+            share = min(1.0, matched / (word_counts[unit_id] or 1))
+            bound = (
+                qualities_get(unit_id, 0.0) * (1 + OWN_WORD)
+                + parents.bit_count()
+                + COMPLETENESS * share
+                + (IN_ORDER if matched > 1 else 0.0)
+            )
+            queue.append((-bound, -size[unit_id], codes[unit_id], unit_id, False))
+        return queue
 
     def _assign(self, chain, term_indexes, values, places, used):
-        """Give each term the best word of the chain's names still free
-        (ties: the nearest unit, the hit itself first); the terms with the
-        fewest choices choose first, so that a word another term could take
+        """Give each term the best word of the chain's names still free; on
+        equal quality, in the hit's own name, else in the parent name the
+        query names most (SELATAN of OGAN KOMERING ULU SELATAN rather than of
+        a kecamatan WARKUK RANAU SELATAN), then the nearest. The terms with the fewest
+        choices choose first, so that a word another term could take
         elsewhere is left to the term that has no other ("padangbarat
         padang": PADANG BARAT in PADANG)."""
         chain_options = [self.options(unit_id) for unit_id in chain]
+        shares = [self.free_own(unit_id)[1] for unit_id in chain]
         choices = {
             term_index: [
-                (quality, member, slots)
+                # fewer words of a name on a tie: "dki" names DKI of DKI
+                # JAKARTA, and leaves JAKARTA to the next "jakarta"
+                (quality, not member, shares[member], -len(slots), member, slots)
                 for member, options in enumerate(chain_options)
                 for quality, slots in options.get(term_index, ())
             ]
@@ -499,14 +575,14 @@ class _Ranking:
         }
         for term_index in sorted(choices, key=lambda index: len(choices[index])):
             best = None
-            for quality, member, slots in choices[term_index]:
-                if (best is None or quality > best[0]) and not any(
-                    (member, slot) in used for slot in slots
+            for choice in choices[term_index]:
+                if (best is None or choice[:4] > best[:4]) and not any(
+                    (choice[4], slot) in used for slot in choice[5]
                 ):
-                    best = (quality, member, slots)
+                    best = choice
             if best:
-                values[term_index], places[term_index] = best[0], best[1]
-                used.update((best[1], slot) for slot in best[2])
+                values[term_index], places[term_index] = best[0], best[4:]
+                used.update((best[4], slot) for slot in best[5])
 
     def score(self, unit_id):
         """The unit's score, or None when it is no hit. Each word of the names
@@ -553,9 +629,19 @@ class _Ranking:
         words_used = {}
         for member, slot in used:
             words_used.setdefault(member, set()).add(engine.words[chain[member]][slot])
-        score = total + OWN_WORD * sum(
-            value for value, place in zip(values, places, strict=True) if place == 0
+        own = sorted(
+            (place[1][0], terms[term_index].positions[0], value)
+            for term_index, (value, place) in enumerate(
+                zip(values, places, strict=True)
+            )
+            if place and place[0] == 0
         )
+        score = total + OWN_WORD * sum(value for _slot, _position, value in own)
+        if len(own) > 1 and all(
+            a[1] < b[1] for a, b in zip(own, own[1:], strict=False)
+        ):
+            # its words in the order of its name: ULU RAWAS before RAWAS ULU
+            score += IN_ORDER
         for member, names in words_used.items():
             share = len(names) / len(set(engine.words[chain[member]]))
             if member == 0:
@@ -578,11 +664,10 @@ class _Ranking:
         named = set()
         by_word = self.by_word
         for word in words:
-            for term_index, quality, joined, _length in by_word.get(word, ()):
-                if not joined:
-                    named.add(word)
-                    if quality > qualities[term_index]:
-                        qualities[term_index] = quality
+            for term_index, quality, _joined, _length in by_word.get(word, ()):
+                named.add(word)
+                if quality > qualities[term_index]:
+                    qualities[term_index] = quality
         for slot in range(len(words) - 1):
             first, second = words[slot], words[slot + 1]
             for term_index, quality, joined, length in by_word.get(first + second, ()):
@@ -633,43 +718,40 @@ class _Ranking:
         for term_index, value in enumerate(best):
             for position in self.terms[term_index].positions:
                 by_position[position] = max(by_position[position], value)
-        return sum(by_position) + COMPLETENESS * share + OWN_WORD * sum(own_qualities)
+        return (
+            sum(by_position)
+            + COMPLETENESS * share
+            + OWN_WORD * sum(own_qualities)
+            + IN_ORDER
+        )
 
-    def top(self, candidates, limit):
-        """The best ``limit`` Hits of ``candidates``.
+    def top(self, candidates, admits, limit):
+        """The best ``limit`` Hits of the ``candidates`` that ``admits``
+        (None: all).
 
-        score() is exact but dear; bound() is cheaper and first_bound() nearly
-        free, each a bound of the one after. The candidates wait in one queue
+        score() is exact but dear; bound() is cheaper and first_bounds()
+        nearly free, each a bound of the one after. The candidates wait in one queue
         by their best bound so far; the first is taken to its next bound, or
         scored, until no bound in the queue can enter the top.
         """
         engine = self.engine
-        queue = [
-            (
-                -self.first_bound(unit_id),
-                -engine.depth[unit_id],
-                engine.codes[unit_id],
-                unit_id,
-                False,
-            )
-            for unit_id in candidates
-        ]
+        queue = self.first_bounds(candidates, admits)
         heapq.heapify(queue)
-        top = []  # (-score, -depth, code, unit id) of the best, best first
+        top = []  # (-score, -size, code, unit id) of the best, best first
         while queue:
-            negative_bound, negative_depth, code, unit_id, bounded = queue[0]
-            if len(top) >= limit and (negative_bound, negative_depth, code) >= tuple(
+            negative_bound, negative_size, code, unit_id, bounded = queue[0]
+            if len(top) >= limit and (negative_bound, negative_size, code) >= tuple(
                 top[limit - 1][:3]
             ):
                 break
             heapq.heappop(queue)
             if not bounded:
                 bound = self.bound(unit_id)
-                heapq.heappush(queue, (-bound, negative_depth, code, unit_id, True))
+                heapq.heappush(queue, (-bound, negative_size, code, unit_id, True))
                 continue
             score = self.score(unit_id)
             if score is not None:
-                insort(top, (-score, negative_depth, code, unit_id))
+                insort(top, (-score, negative_size, code, unit_id))
                 del top[limit:]
         scale = self.word_count + COMPLETENESS
         return [
@@ -678,5 +760,5 @@ class _Ranking:
                 code,
                 round(min(1.0, -negative_score / scale), 3) if self.word_count else 1.0,
             )
-            for negative_score, _depth, code, unit_id in top
+            for negative_score, _size, code, unit_id in top
         ]
