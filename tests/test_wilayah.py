@@ -3,7 +3,14 @@
 from odoo.tests import BaseCase, tagged
 
 from ..wilayah.errors import ApiError
-from ..wilayah.index import RegionIndex, Unit
+from ..wilayah.index import (
+    ANSWER_CACHE_BYTES,
+    SEARCH_CACHE_BYTES,
+    AnswerCache,
+    RegionIndex,
+    Unit,
+    answer_of,
+)
 from ..wilayah.levels import LEVELS, ancestors, is_postal_code, normalize_postal_codes
 from ..wilayah.openapi import build_openapi, openapi_path
 from ..wilayah.params import LIMIT, MAX_LIMIT, OFFSET, parse_params
@@ -145,6 +152,26 @@ class TestWilayahIndex(BaseCase):
         answer = answers.pop()
         self.assertEqual(answer.total, 1)
         self.assertIn(b"NEGLAWANGI", answer.body)
+
+    def test_address_answers_have_a_small_cache_of_their_own(self):
+        index = RegionIndex(
+            {key: list(EXAMPLES.units[key].values()) for key in LEVELS}, "v1"
+        )
+        route = ROUTES_BY_NAME["alamat"]
+        for query in ("neglawangi kertasari", "kertasari", "bandung"):
+            index.answer(route, "", parse_params(route.params, {"q": query}))
+        self.assertEqual(len(index.search_answers._answers), 3)
+        self.assertFalse(index.answers._answers)
+        self.assertLess(SEARCH_CACHE_BYTES, ANSWER_CACHE_BYTES)
+
+    def test_answer_cache_counts_keys(self):
+        cache = AnswerCache(max_bytes=1000)
+        answer = answer_of(b"[]")
+        cache.put(("alamat", "", ("x" * 600,)), answer)
+        cache.put(("alamat", "", ("y" * 600,)), answer)
+        # the two keys alone are past the bound: the older one is gone
+        self.assertEqual(list(cache._answers), [("alamat", "", ("y" * 600,))])
+        self.assertLessEqual(cache._size, 1000)
 
     def test_unknown_and_malformed_codes(self):
         with self.assertRaises(ApiError) as caught:

@@ -22,6 +22,10 @@ from .search import AddressSearch
 
 GZIP_MIN_SIZE = 1024
 ANSWER_CACHE_BYTES = 96 * 1024 * 1024
+# The address search's answers are many, each asked rarely (what people type
+# varies): a small cache of their own, so that they never push out the lists
+# and details, and a worker's memory stays bounded whatever is typed.
+SEARCH_CACHE_BYTES = 8 * 1024 * 1024
 
 
 class Unit(NamedTuple):
@@ -68,8 +72,10 @@ class AnswerCache:
         self._max_bytes = max_bytes
 
     @staticmethod
-    def _sizeof(answer):
-        return len(answer.body) + len(answer.gzipped or b"")
+    def _sizeof(key, answer):
+        """Bytes of an entry's answer and key (its text; the key's tuples and
+        a string's header are small and the same for every entry)."""
+        return len(answer.body) + len(answer.gzipped or b"") + len(repr(key))
 
     def get(self, key):
         with self._lock:
@@ -83,10 +89,10 @@ class AnswerCache:
             if key in self._answers:
                 return
             self._answers[key] = answer
-            self._size += self._sizeof(answer)
+            self._size += self._sizeof(key, answer)
             while self._size > self._max_bytes and len(self._answers) > 1:
-                _key, old = self._answers.popitem(last=False)
-                self._size -= self._sizeof(old)
+                old_key, old = self._answers.popitem(last=False)
+                self._size -= self._sizeof(old_key, old)
 
 
 class RegionIndex:
@@ -101,6 +107,7 @@ class RegionIndex:
         self._names = {}  # level -> (casefolded names joined by "\n", line offsets)
         self.by_postal_code = defaultdict(list)
         self.answers = AnswerCache(ANSWER_CACHE_BYTES)
+        self.search_answers = AnswerCache(SEARCH_CACHE_BYTES)
         self._address_search = None
         self._address_search_lock = threading.Lock()
         for level in LEVELS.values():
@@ -294,11 +301,12 @@ class RegionIndex:
         asked before. ``args`` are the route's parsed parameters: normalised
         values, so that spellings of one value share one entry."""
         key = (route.name, code, tuple(args.values()))
-        answer = self.answers.get(key)
+        cache = self.search_answers if route.many_answers else self.answers
+        answer = cache.get(key)
         if answer is None:
             payload, total = route.answer(self, code, args)
             answer = serialize(payload, total, self.version.encode())
-            self.answers.put(key, answer)
+            cache.put(key, answer)
         return answer
 
     def list_answer(self, level_key, args):

@@ -56,6 +56,9 @@ class Route:
     public: bool = False
     content_type: str = JSON_CONTENT_TYPE
     headers: tuple = ()  # more headers of every answer
+    # Its distinct answers are many, each asked rarely: the index keeps them
+    # in a small cache of their own (index.SEARCH_CACHE_BYTES).
+    many_answers: bool = False
 
     @property
     def level(self):
@@ -300,6 +303,7 @@ ROUTES = (
         )[0],
         params=ALAMAT_PARAMS,
         not_found=True,
+        many_answers=True,
     ),
     # The documentation's own two rows: the document describes this table.
     Route(
