@@ -5,7 +5,9 @@
 #      (status, content type, body);
 #   2. tools/fuzz_api.py: a corpus of hostile raw requests (SQL fragments,
 #      % _ \, NUL bytes, invalid UTF-8 in path and query, 10,000-character
-#      values, repeated parameters, huge and non-ASCII headers, every method);
+#      values, repeated parameters, huge and non-ASCII headers, every method;
+#      address searches of 200 words, every script, control characters, bad
+#      level keys, within codes and limits);
 #   3. the server log: no traceback, never the key; the data is unchanged
 #      (db_fingerprint before and after both runs).
 # Exit status non-zero on any failure.

@@ -2,27 +2,40 @@
 """Benchmark of the Wilayah API routes against Odoo's /web/health (stdlib and
 the repository's ``wilayah`` package only).
 
-Run by scripts/bench.sh (``make bench``), which starts the server. The requests
-come from the route table (wilayah/routes.py, see route_requests), plus the
-full list gzipped, its 304 and a wrong key. Each is measured ``--rounds`` times
-with ``wrk -t2 -c4 -d<duration>s --latency``; /web/health is measured several
-times in every round, between the routes, and every ratio is median(route
-req/s) / median(/web/health req/s) of this run.
-Then a memory check: RSS of each HTTP worker after 10 and after 1,010 plain
-full-list requests. Benchmarks are not tests: the exit status is 0 even when a
-target is missed (the table says so); only a broken run exits non-zero.
+Run by scripts/bench.sh (``make bench``), which starts the server. On the
+fresh server, first: a few plain Odoo requests (GET /web/login) until both
+HTTP workers have served one, and each worker's RSS then (a bare Odoo worker);
+then the first /api/alamat requests, one at a time, until each worker has
+answered one: each worker's first is timed (it builds the worker's index and
+its address search engine).
+
+The requests come from the route table (wilayah/routes.py, see
+route_requests), plus the widest search, a stream of distinct /api/alamat
+queries (see QueryStream), the full list gzipped, its 304 and a wrong key.
+Each is measured ``--rounds`` times with ``wrk -t2 -c4 -d<duration>s
+--latency``; /web/health is measured several times in every round, between the
+routes, and every ratio is median(route req/s) / median(/web/health req/s) of
+this run, both through the same wrk script.
+Then two memory checks: RSS of each HTTP worker after 10 and after 1,010 plain
+full-list requests; and each worker's RSS after the whole bench against its
+bare RSS. Benchmarks are not tests: the exit status is 0 even when a target is
+missed (the table says so); only a broken run exits non-zero.
 """
 
 import argparse
 import datetime
 import http.client
+import json
 import os
 import platform
+import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -33,12 +46,19 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 from wilayah.params import Param  # noqa: E402
 from wilayah.routes import ROUTES, ROUTES_BY_NAME, Route  # noqa: E402
+from wilayah.search import normalize_query  # noqa: E402
 from wilayah.settings import API_KEY_HEADER  # noqa: E402
 
 THREADS = 2
 CONNECTIONS = 4
 MAX_BYTES_FULL_GZIP = 1_500_000
 MEMORY_RATIO_MAX = 1.5
+# A worker after the whole bench against the same worker when it had served
+# only plain Odoo requests: at most this much more.
+MEMORY_OVER_BARE_MAX_MIB = 150
+# The first /api/alamat request of a worker (it builds the index and the
+# address search engine): at most this long.
+FIRST_REQUEST_MAX_SECONDS = 2.0
 
 HEALTH = "/web/health"
 GZIP = {"Accept-Encoding": "gzip"}
@@ -49,6 +69,7 @@ TARGETS = {
     "list": 0.8,
     "kodepos": 0.8,
     "search": 0.7,
+    "alamat": 0.7,
     "documentation": 0.7,
 }
 FULL_GZIP_TARGET = 0.05
@@ -79,21 +100,29 @@ class RouteRequest:
     param: Param | None = None  # the one query parameter it sets, if any
 
 
+def query_pair(param, value=None):
+    """``name=value`` of a query string, the value URL-encoded (the
+    parameter's example by default)."""
+    value = param.example if value is None else value
+    return f"{param.name}={urllib.parse.quote(value, safe=',')}"
+
+
 def route_requests():
     """Every route's example request; then each example parameter alone
-    (e.g. /api/kota?kode_provinsi=32), each detail example by its Kemendagri
-    code, and the whole list of the first level. No path twice."""
+    (e.g. /api/kota?kode_provinsi=32; with the route's required parameters,
+    e.g. /api/alamat?q=...&level=kelurahan), each detail example by its
+    Kemendagri code, and the whole list of the first level. No path twice."""
     requests = [
         RouteRequest(route.example_request, route, route.example) for route in ROUTES
     ]
     for route in ROUTES:
-        requests += [
-            RouteRequest(
-                f"{route.path}?{param.name}={param.example}", route, None, param
-            )
-            for param in route.params
-            if param.example
-        ]
+        required = [param for param in route.params if param.required]
+        for param in route.params:
+            if not param.example:
+                continue
+            pairs = [other for other in required if other is not param] + [param]
+            query = "&".join(query_pair(each) for each in pairs)
+            requests.append(RouteRequest(f"{route.path}?{query}", route, None, param))
     for route in ROUTES:
         level = LEVELS.get(route.level)
         if level and level.kemendagri_parts:
@@ -107,6 +136,67 @@ def route_requests():
     return list(unique.values())
 
 
+class QueryStream:
+    """A file of query strings for tools/query_stream.lua, one a line ("" for
+    none: the URL's path as it is), and where the next wrk run starts in it.
+
+    Within a run, thread i of n sends lines start+i, start+i+n...; the script
+    prints the next line no thread has sent, where the next run starts: no
+    line is sent twice in the whole bench unless the file runs out
+    (``wrapped``).
+    """
+
+    def __init__(self, path, lines):
+        self.path = path
+        self.count = len(lines)
+        with open(path, "w", encoding="ascii") as out:
+            out.write("".join(f"{line}\n" for line in lines))
+        self.start = 0  # the next line to send
+        self.runs = 0
+        self.wrapped = False
+
+    def advance(self, next_line, wrapped):
+        self.runs += 1
+        self.start = next_line
+        self.wrapped |= wrapped
+
+
+ALAMAT = ROUTES_BY_NAME["alamat"]
+ALAMAT_QUERY = next(param for param in ALAMAT.params if param.required)
+STREAM_SEED = 20261127
+STREAM_SAMPLES = 20
+
+
+def alamat_path(query, *pairs):
+    return "&".join([f"{ALAMAT.path}?{query_pair(ALAMAT_QUERY, query)}", *pairs])
+
+
+def alamat_queries(client):
+    """Distinct address queries, "<village> <its kecamatan>" from the server's
+    own full lists of the last two levels, distinct once normalised (as the
+    answer cache keys them: search.normalize_query), shuffled with a fixed
+    seed."""
+    village_level, parent_level = LEVELS[LEVEL_KEYS[-1]], LEVELS[LEVEL_KEYS[-2]]
+    lists = {}
+    for level in (village_level, parent_level):
+        path = list_route(level.key).path
+        status, _headers, body = client.get(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: HTTP {status}")
+        lists[level.key] = json.loads(body)
+    parent_names = {item["code"]: item["name"] for item in lists[parent_level.key]}
+    queries, seen = [], set()
+    for item in lists[village_level.key]:
+        parent = parent_names.get(item[parent_level.code_key], "")
+        query = f"{item['name']} {parent}".strip().lower()
+        normalized = normalize_query(query)
+        if len(normalized) >= ALAMAT_QUERY.min_length and normalized not in seen:
+            seen.add(normalized)
+            queries.append(query)
+    random.Random(STREAM_SEED).shuffle(queries)
+    return queries
+
+
 @dataclass(frozen=True)
 class Row:
     """One measured request of the table."""
@@ -117,11 +207,25 @@ class Row:
     headers: dict = field(default_factory=dict)
     status: int = 200  # the status of every answer
     max_bytes: int | None = None  # of one answer on the wire
+    # Through tools/query_stream.lua, a query string of the stream for every
+    # request (the URL is ``path`` without its query); None: through
+    # tools/key_header.lua, ``path`` every time.
+    stream: QueryStream | None = None
+    # The row whose req/s the ratio is taken against (measured right before
+    # this one in every round).
+    baseline: str = HEALTH
 
 
-def bench_rows(key, etag):
-    """The routes' requests, then the bench's own: the full list gzipped, its
-    304, and a wrong key."""
+# The stream row's /web/health: through the same script (a request() call
+# per request), from a file of one empty line (the URL's path as it is).
+HEALTH_STREAM = "/web/health (via tools/query_stream.lua)"
+ALAMAT_STREAM = f"{ALAMAT.path}, a stream of distinct queries " "(no answer-cache hits)"
+
+
+def bench_rows(key, etag, stream, health_stream, sample_path):
+    """The routes' requests, then the bench's own: the widest search, the
+    stream of distinct address queries (after its /web/health), the full
+    list gzipped, its 304, and a wrong key."""
     rows = [
         Row(request.path, request.path, TARGETS[request.route.kind])
         for request in route_requests()
@@ -130,6 +234,14 @@ def bench_rows(key, etag):
         # The widest search answer (226 kB): the published module's figure
         # (0.07x, README) is for this one.
         Row(WIDE_SEARCH, WIDE_SEARCH, TARGETS["search"]),
+        Row(HEALTH_STREAM, HEALTH, None, stream=health_stream),
+        Row(
+            ALAMAT_STREAM,
+            sample_path,
+            TARGETS["alamat"],
+            stream=stream,
+            baseline=HEALTH_STREAM,
+        ),
         Row(
             f"{FULL_LIST} (gzip)",
             FULL_LIST,
@@ -166,6 +278,10 @@ def parse_args():
     parser.add_argument("--duration", type=int, default=8, help="seconds per wrk run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--server-pid", type=int, help="Odoo master pid (memory check)")
+    parser.add_argument(
+        "--server-log",
+        help="Odoo's log file (tells which worker answered which request)",
+    )
     parser.add_argument("--memory-requests", type=int, default=1000)
     return parser.parse_args()
 
@@ -185,13 +301,13 @@ class Client:
         self.port = parsed.port or 80
         self.key = key
 
-    def get(self, path, headers=None, timeout=300):
-        """(status, headers, raw body as sent on the wire)."""
+    def get(self, path, headers=None, timeout=300, key=True):
+        """(status, headers, raw body as sent on the wire); ``key``: send the
+        API key."""
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
-            conn.request(
-                "GET", path, headers={API_KEY_HEADER: self.key, **(headers or {})}
-            )
+            sent = {API_KEY_HEADER: self.key} if key else {}
+            conn.request("GET", path, headers={**sent, **(headers or {})})
             response = conn.getresponse()
             body = response.read()
             return response.status, response.headers, body
@@ -239,21 +355,33 @@ def parse_bytes(text):
     return float(match[1]) * UNIT_BYTES[match[2]] if match else None
 
 
-KEY_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "key_header.lua")
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+KEY_SCRIPT = os.path.join(TOOLS, "key_header.lua")
+STREAM_SCRIPT = os.path.join(TOOLS, "query_stream.lua")
 
 
-def run_wrk(url, headers, duration, key, pids=()):
+def client_seconds():
+    """CPU time (user+sys) of this process's finished children: wrk's."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_wrk(url, headers, duration, key, pids=(), stream=None):
     """One wrk run; the key travels in the environment (tools/key_header.lua).
 
     /web/health gets the same script and header, so that both sides of every
-    ratio use the very same client settings. With ``pids`` (the HTTP workers),
-    also the server CPU time per request, which other load on the machine
-    disturbs much less than the throughput.
+    ratio use the very same client settings. With ``stream`` (a QueryStream),
+    through tools/query_stream.lua instead: each request a new line of the
+    stream's file, from ``stream.start`` on; its request() function runs for
+    every request (key_header.lua leaves wrk its static request), so the
+    stream row is compared with /web/health through the same script. With
+    ``pids`` (the HTTP workers), also the server CPU time per request, which
+    other load on the machine disturbs much less than the throughput.
     """
     command = [
         "wrk",
         "-s",
-        KEY_SCRIPT,
+        STREAM_SCRIPT if stream else KEY_SCRIPT,
         f"-t{THREADS}",
         f"-c{CONNECTIONS}",
         f"-d{duration}s",
@@ -266,15 +394,21 @@ def run_wrk(url, headers, duration, key, pids=()):
             command += ["-H", f"{name}: {value}"]
     command.append(url)
     key = headers.get(API_KEY_HEADER, key)  # the wrong-key case
+    env = {**os.environ, "WILAYAH_API_KEY": key}
+    if stream:
+        env["WILAYAH_STREAM_FILE"] = stream.path
+        env["WILAYAH_STREAM_START"] = str(stream.start)
     ticks_before = [cpu_ticks(pid) for pid in pids]
+    client_before = client_seconds()
     done = subprocess.run(
         command,
         capture_output=True,
         text=True,
         timeout=duration + 60,
         check=False,
-        env={**os.environ, "WILAYAH_API_KEY": key},
+        env=env,
     )
+    client_used = client_seconds() - client_before
     ticks_after = [cpu_ticks(pid) for pid in pids]
     out = done.stdout
     result = {
@@ -284,9 +418,14 @@ def run_wrk(url, headers, duration, key, pids=()):
         "transfer": None,
         "non2xx": 0,
         "errors": "",
+        "requests": None,
+        "client_cpu": None,  # wrk's own CPU time per request
     }
     result["cpu"] = None
     match = re.search(r"(\d+) requests in", out)
+    if match:
+        result["requests"] = int(match[1])
+        result["client_cpu"] = client_used / int(match[1]) if int(match[1]) else None
     if match and pids and None not in ticks_before + ticks_after and int(match[1]):
         ticks = sum(ticks_after) - sum(ticks_before)
         result["cpu"] = ticks / os.sysconf("SC_CLK_TCK") / int(match[1])
@@ -306,6 +445,12 @@ def run_wrk(url, headers, duration, key, pids=()):
     match = re.search(r"Socket errors:.*", out)
     if match:
         result["errors"] = match[0].strip()
+    if stream:
+        match = re.search(r"^STREAM next=(\d+) wrapped=([01])$", out, re.M)
+        if match:
+            stream.advance(int(match[1]), match[2] == "1")
+        else:
+            result["rps"] = None  # the stream's offsets are lost: a broken run
     if result["rps"] is None:
         print(f"wrk failed on {url}:\n{out}\n{done.stderr}", file=sys.stderr)
     return result
@@ -419,7 +564,198 @@ def cpu_ticks(pid):
         return None
 
 
+class ServerLog:
+    """Odoo's log file: werkzeug logs every request with the pid of the worker
+    that answered it."""
+
+    REQUEST = re.compile(
+        r'^\S+ \S+ (\d+) \w+ \S+ werkzeug: .*?"([A-Z]+) (\S+) HTTP/[\d.]+" (\d{3}) ',
+        re.M,
+    )
+
+    def __init__(self, path):
+        self.path = path
+
+    def size(self):
+        try:
+            return os.path.getsize(self.path) if self.path else 0
+        except OSError:
+            return 0
+
+    def requests(self, offset):
+        """[(worker pid, path, status)] logged since ``offset``."""
+        if not self.path:
+            return []
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as log:
+                log.seek(offset)
+                text = log.read()
+        except OSError:
+            return []
+        return [
+            (int(match[1]), match[3], int(match[4]))
+            for match in self.REQUEST.finditer(text)
+        ]
+
+    def pids_of(self, offset, paths, wait=3.0):
+        """{path: pid} of these requests, once logged (a worker logs a
+        request after answering it)."""
+        deadline = time.monotonic() + wait
+        while True:
+            found = {path: pid for pid, path, _status in self.requests(offset)}
+            found = {path: found[path] for path in paths if path in found}
+            if len(found) == len(paths) or time.monotonic() > deadline:
+                return found
+            time.sleep(0.1)
+
+
 # -------------------------------------------------------------------- steps
+
+BARE_PATH = "/web/login"
+
+
+def bare_workers(client, pids, log):
+    """Plain Odoo requests (GET /web/login, no key) until every HTTP worker
+    has served one, before any /api request; returns ({pid: RSS KiB then},
+    a note). Which worker answered: from the server log, else from the
+    workers' CPU time (a first /web/login renders the page: tenths of a
+    second)."""
+    ticks_before = {pid: cpu_ticks(pid) for pid in pids}
+    offset = log.size()
+    served = set()
+    batches = 0
+
+    def call():
+        status, _headers, _body = client.get(BARE_PATH, key=False)
+        if status != 200:
+            raise RuntimeError(f"GET {BARE_PATH}: HTTP {status}")
+
+    while batches < 10 and not set(pids) <= served:
+        batches += 1
+        _done, errors = run_pool(call, 4, 4, time.monotonic() + 120)
+        if errors:
+            return {}, f"GET {BARE_PATH} failed: {errors[0]}"
+        if log.path:
+            served = {
+                pid
+                for pid, path, _status in log.requests(offset)
+                if path.startswith(BARE_PATH)
+            }
+        else:
+            served = {
+                pid
+                for pid in pids
+                if None not in (cpu_ticks(pid), ticks_before[pid])
+                and cpu_ticks(pid) - ticks_before[pid] >= 5
+            }
+    how = "server log" if log.path else "CPU time"
+    missing = sorted(set(pids) - served)
+    note = (
+        f"{batches * 4} GET {BARE_PATH} (4 at a time); every worker served one "
+        f"({how})"
+        if not missing
+        else f"{batches * 4} GET {BARE_PATH}; workers {missing} served none ({how})"
+    )
+    return {pid: rss_kib(pid) for pid in pids}, note
+
+
+def first_requests(client, pids, log):
+    """The first /api/alamat requests of the fresh server: a worker's first
+    answer builds its index and its search engine. Distinct requests (the
+    example query, each with another limit), one at a time, until every
+    worker has answered one (the server log tells which worker answered):
+    each worker's first is timed with no other request in flight. Without
+    the log, two requests at once, and the slower. Returns Markdown lines
+    and whether every first answer came within the target."""
+    limit = next(param for param in ALAMAT.params if param.kind == "count")
+    paths = [
+        alamat_path(ALAMAT_QUERY.example, f"{limit.name}={number}")
+        for number in range(1, min(40, limit.maximum or 40) + 1)
+    ]
+    timings = []  # (start, seconds, status, path)
+    lock = threading.Lock()
+
+    def one(path):
+        started = time.monotonic()
+        try:
+            status, _headers, _body = client.get(path)
+        except OSError as error:
+            status = repr(error)
+        with lock:
+            timings.append((started, time.monotonic() - started, status, path))
+
+    firsts = {}  # worker pid -> its first timing
+    if log.path and pids:
+        offset = log.size()
+        for path in paths:
+            one(path)
+            pid = log.pids_of(offset, [path]).get(path)
+            if pid is not None:
+                firsts.setdefault(pid, timings[-1])
+            if set(pids) <= set(firsts):
+                break
+        entries = [(pid, firsts[pid]) for pid in sorted(firsts)]
+        how = "one at a time; the server log tells the workers apart"
+    else:
+        threads = [threading.Thread(target=one, args=(path,)) for path in paths[:2]]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        entries = [("?", timing) for timing in sorted(timings)]
+        how = "two at once (workers not told apart: no server log)"
+    lines = [
+        f"{len(timings)} requests ({how}).",
+        "",
+        "| worker pid | first /api/alamat request | status | time | target | ok? |",
+        "|---|---|---|---|---|---|",
+    ]
+    ok = bool(entries)
+    for pid, (_started, seconds, status, path) in entries:
+        good = status == 200 and seconds <= FIRST_REQUEST_MAX_SECONDS
+        ok &= good
+        lines.append(
+            f"| {pid} | {path} | {status} | {seconds:.2f} s "
+            f"| <= {FIRST_REQUEST_MAX_SECONDS:.0f} s | {'yes' if good else '**NO**'} |"
+        )
+    missing = sorted(set(pids) - set(firsts)) if log.path else []
+    if missing:
+        ok = False
+        lines.append(f"- workers {missing} answered none of them")
+    return lines, ok
+
+
+def memory_vs_bare(bare, server_pid, bare_note):
+    """Each worker's RSS now (after the whole bench) against its bare RSS."""
+    lines = [
+        "",
+        "### Worker memory after the bench, against a bare Odoo worker",
+        "",
+        f"Bare: the same worker after it had served only plain Odoo requests "
+        f"({bare_note}), before any /api request.",
+        "",
+        "| worker pid | RSS bare | RSS after the bench | delta | target | ok? |",
+        "|---|---|---|---|---|---|",
+    ]
+    ok = bool(bare)
+    now = worker_pids(server_pid)
+    target = f"<= +{MEMORY_OVER_BARE_MAX_MIB} MiB"
+    for pid, before in sorted(bare.items()):
+        after = rss_kib(pid) if pid in now else None
+        if before and after:
+            delta = (after - before) / 1024
+            good = delta <= MEMORY_OVER_BARE_MAX_MIB
+            ok &= good
+            lines.append(
+                f"| {pid} | {before / 1024:.1f} MiB | {after / 1024:.1f} MiB "
+                f"| {delta:+.1f} MiB | {target} | {'yes' if good else '**NO**'} |"
+            )
+        else:
+            ok = False
+            lines.append(f"| {pid} | - | gone | - | {target} | **NO** |")
+    if sorted(bare) != now:
+        lines.append(f"- worker pids changed: {sorted(bare)} -> {now}")
+    return lines, ok
 
 
 def warm_up(client, rows):
@@ -508,36 +844,60 @@ def progress(round_number, rounds, run_number, total_runs, label):
     )
 
 
-def health_runs(row_count):
-    """How many times /web/health is measured in a round of ``row_count`` rows."""
-    return 1 + (row_count - 1) // HEALTH_EVERY
+def measure_units(rows):
+    """The rows in groups measured one after the other: a row with its
+    baseline row (the one before it), the others alone."""
+    units = []
+    for row in rows:
+        if units and row.baseline == units[-1][-1].label:
+            units[-1].append(row)
+        else:
+            units.append([row])
+    return units
+
+
+def health_runs(unit_count):
+    """How many times /web/health is measured in a round of ``unit_count``
+    units (measure_units)."""
+    return 1 + (unit_count - 1) // HEALTH_EVERY
 
 
 def measure(args, key, rows, pids):
     """wrk runs: every row once per round, /web/health between them.
 
     Each round starts the list at another place, so that no row always
-    runs in the same slot (e.g. right after /web/health).
+    runs in the same slot (e.g. right after /web/health); a row and its
+    baseline row stay together.
     """
     results = {row.label: [] for row in rows}
     results[HEALTH] = []
-    total_runs = args.rounds * (len(rows) + health_runs(len(rows)))
+    units = measure_units(rows)
+    total_runs = args.rounds * (len(rows) + health_runs(len(units)))
     run_number = 0
     for round_number in range(args.rounds):
-        shift = round_number * len(rows) // max(args.rounds, 1)
-        ordered = rows[shift:] + rows[:shift]
-        for position, row in enumerate(ordered):
+        shift = round_number * len(units) // max(args.rounds, 1)
+        ordered = units[shift:] + units[:shift]
+        for position, unit in enumerate(ordered):
             if position % HEALTH_EVERY == 0:
                 run_number += 1
                 progress(round_number, args.rounds, run_number, total_runs, HEALTH)
                 results[HEALTH].append(
                     run_wrk(args.url + HEALTH, {}, args.duration, key, pids)
                 )
-            run_number += 1
-            progress(round_number, args.rounds, run_number, total_runs, row.label)
-            results[row.label].append(
-                run_wrk(args.url + row.path, row.headers, args.duration, key, pids)
-            )
+            for row in unit:
+                run_number += 1
+                progress(round_number, args.rounds, run_number, total_runs, row.label)
+                path = row.path.split("?")[0] if row.stream else row.path
+                results[row.label].append(
+                    run_wrk(
+                        args.url + path,
+                        row.headers,
+                        args.duration,
+                        key,
+                        pids,
+                        row.stream,
+                    )
+                )
     return results
 
 
@@ -566,7 +926,9 @@ def route_checks(row, ratio, size, status, runs):
 
 def print_table(rows, results, sizes, counts, statuses):
     """The Markdown table; returns the labels of the missed targets."""
-    health_rps = median(run["rps"] for run in results[HEALTH])
+    medians = {
+        label: median(run["rps"] for run in runs) for label, runs in results.items()
+    }
     print(
         "| route | req/s | p50 | p99 | bytes | ratio to /web/health | target | ok? "
         "| server CPU/req |"
@@ -576,8 +938,9 @@ def print_table(rows, results, sizes, counts, statuses):
     for row in rows:
         label = row.label
         runs = results[label]
-        rps = median(run["rps"] for run in runs)
-        ratio = rps / health_rps if rps and health_rps else None
+        rps = medians[label]
+        baseline_rps = medians.get(row.baseline)
+        ratio = rps / baseline_rps if rps and baseline_rps else None
         target_text, checks, row_notes = route_checks(
             row, ratio, sizes[label], statuses[label], runs
         )
@@ -612,6 +975,54 @@ def print_table(rows, results, sizes, counts, statuses):
     return missed
 
 
+def stream_notes(rows, results):
+    """What the stream row sent, and what its script costs wrk's client."""
+    lines = []
+    for row in rows:
+        if not row.stream or row.baseline == HEALTH:
+            continue
+        stream = row.stream
+        runs = results[row.label]
+        sent = sum(run["requests"] or 0 for run in runs)
+        repeat = (
+            "**the file ran out: queries repeated, some answers came from the "
+            "cache**"
+            if stream.wrapped
+            else "no query twice in the whole bench, so no answer came from the "
+            "answer cache"
+        )
+        lines.append(
+            f"- {row.label}: {sent} requests in {stream.runs} runs, each with "
+            f"its own query (lines 1-{stream.start} of {stream.count} distinct "
+            f'queries, "<village> <kecamatan>" from the server\'s own lists, '
+            f"shuffled): {repeat}; its ratio is to {row.baseline}."
+        )
+        plain = median(run["rps"] for run in results[HEALTH])
+        scripted = median(run["rps"] for run in results[row.baseline])
+        client = {
+            label: median(run["client_cpu"] for run in results[label])
+            for label in (HEALTH, row.baseline, row.label)
+        }
+        rps = median(run["rps"] for run in runs)
+        if plain and scripted and rps:
+            lines.append(
+                f"- {row.baseline}: {scripted:.0f} req/s, {plain:.0f} through "
+                f"tools/key_header.lua in the same rounds ({scripted / plain:.2f}x); "
+                f"against the latter the stream row would be {rps / plain:.2f}x."
+            )
+        if None not in client.values():
+            lines.append(
+                "- wrk's own CPU time per request (the client's cost of the "
+                "script): "
+                + ", ".join(
+                    f"{label} {seconds * 1e6:.0f} µs"
+                    for label, seconds in client.items()
+                )
+                + "; the server CPU per request is in the table."
+            )
+    return lines
+
+
 def main():
     args = parse_args()
     key = os.environ.get(args.key_env, "")
@@ -620,24 +1031,79 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     client = Client(args.url, key)
+    log = ServerLog(args.server_log)
+    pids = worker_pids(args.server_pid) if args.server_pid else []
+
+    print("## Wilayah API benchmark")
+    print()
+    print("\n".join(machine_info()))
+    sys.stdout.flush()
+
+    # On the fresh server, before any /api request: bare workers, then the
+    # first address searches.
+    bare, bare_note = {}, "no --server-pid: skipped"
+    if pids:
+        bare, bare_note = bare_workers(client, pids, log)
+    print(f"- bare workers: {bare_note}")
+    first_lines, first_ok = first_requests(client, pids, log)
 
     # The ETag of the full list, for the If-None-Match row.
     status, headers, _body = client.get(FULL_LIST)
     if status != 200 or not headers.get("ETag"):
         sys.exit(f"GET {FULL_LIST} answered {status} without an ETag: wrong key?")
-    routes = bench_rows(key, headers["ETag"])
-    rows = [Row(HEALTH, HEALTH, None), *routes]
+    etag = headers["ETag"]
+    workdir = tempfile.mkdtemp(prefix="wilayah-bench-")
+    try:
+        queries = alamat_queries(client)
+        stream = QueryStream(
+            os.path.join(workdir, "alamat-queries.txt"),
+            [query_pair(ALAMAT_QUERY, query) for query in queries[STREAM_SAMPLES:]],
+        )
+        health_stream = QueryStream(os.path.join(workdir, "health.txt"), [""])
+        routes = bench_rows(key, etag, stream, health_stream, alamat_path(queries[0]))
+        rows = [Row(HEALTH, HEALTH, None), *routes]
+        missed = bench(args, client, key, rows, pids)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
-    print("## Wilayah API benchmark")
     print()
-    print("\n".join(machine_info()))
+    print(
+        "### First request: each worker's first /api/alamat answer on the "
+        "fresh server (it builds the worker's index and search engine)"
+    )
+    print()
+    print("\n".join(first_lines))
+    memory_ok = True
+    if args.server_pid:
+        lines, memory_ok = memory_check(client, args.server_pid, args.memory_requests)
+        print("\n".join(lines))
+    else:
+        print("\n(memory checks skipped: no --server-pid / SERVER_PID)")
+    bare_ok = True
+    if pids:
+        lines, bare_ok = memory_vs_bare(bare, args.server_pid, bare_note)
+        print("\n".join(lines))
+    print()
+    what = missed + ([] if memory_ok else ["worker memory (full lists)"])
+    what += [] if first_ok else ["first request"]
+    what += [] if bare_ok else ["worker memory against a bare worker"]
+    if what:
+        print(f"RESULT: {len(what)} target(s) missed: {', '.join(what)}")
+    else:
+        print("RESULT: every target met")
+    return 0
+
+
+def bench(args, client, key, rows, pids):
+    """Warm-up, sizes, the wrk rounds and their table; returns the missed
+    rows' labels."""
+    routes = rows[1:]
     print(
         f"- server {args.url} (--workers=2); client wrk -t{THREADS} -c{CONNECTIONS} "
         f"-d{args.duration}s, {args.rounds} rounds, medians; /web/health measured "
-        f"{health_runs(len(routes))} times per round"
+        f"{health_runs(len(measure_units(routes)))} times per round"
     )
     sys.stdout.flush()
-
     warm_seconds, problems = warm_up(client, rows)
     print(f"- warm-up: {warm_seconds:.1f} s" + (f" ({problems})" if problems else ""))
 
@@ -648,12 +1114,19 @@ def main():
         sizes[row.label], statuses[row.label] = len(body), status
         counts[row.label] = headers.get("X-Total-Count")
 
-    pids = worker_pids(args.server_pid) if args.server_pid else []
     started = time.monotonic()
     results = measure(args, key, routes, pids)
-    print(f"- measurement: {time.monotonic() - started:.0f} s")
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(
+        f"- measurement: {time.monotonic() - started:.0f} s; load average then {load}"
+    )
+    after = worker_pids(args.server_pid) if args.server_pid else []
+    if after != pids:
+        print(f"- **worker pids changed during the measurement: {pids} -> {after}**")
     print()
     missed = print_table(rows, results, sizes, counts, statuses)
+    for line in stream_notes(rows, results):
+        print(line)
     right = median(run["rps"] for run in results[RIGHT_KEY])
     wrong = median(run["rps"] for run in results[WRONG_KEY])
     if right and wrong:
@@ -661,20 +1134,7 @@ def main():
             f"- wrong key vs right key on {RIGHT_KEY}: {wrong:.0f} vs {right:.0f} "
             f"req/s ({wrong / right:.2f}x): a wrong key costs what a right one costs."
         )
-
-    memory_ok = True
-    if args.server_pid:
-        lines, memory_ok = memory_check(client, args.server_pid, args.memory_requests)
-        print("\n".join(lines))
-    else:
-        print("\n(memory check skipped: no --server-pid / SERVER_PID)")
-    print()
-    if missed or not memory_ok:
-        what = missed + ([] if memory_ok else ["worker memory"])
-        print(f"RESULT: {len(what)} target(s) missed: {', '.join(what)}")
-    else:
-        print("RESULT: every target met")
-    return 0
+    return missed
 
 
 if __name__ == "__main__":

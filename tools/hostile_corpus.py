@@ -7,9 +7,13 @@ library would refuse to send: invalid UTF-8 in the path and query, NUL bytes,
 ``tools/fuzz_api.py`` sends them and checks the answers.
 
 The targets come from the route table (wilayah/routes.py): hostile values go
-into every route's query parameters, by kind (text, code, count), and into
-every code in a path; methods and odd parameter names go to every route's
-example request.
+into every route's query parameters, by kind (text, query, code, levels,
+count; with the route's required parameters set, so that a value reaches its
+own parsing), and into every code in a path; methods and odd parameter names
+go to every route's example request. The address search (a "query"
+parameter, /api/alamat) also gets queries of its own: 200 words, 10,000
+characters, every script, control characters, codes, postal codes, and bad
+levels, ``within`` codes and limits (see _address_cases).
 
 A case says what it may get back:
   * ``expect``: the statuses the API contract (README / API.md) fixes for it,
@@ -26,7 +30,7 @@ from urllib.parse import quote, urlsplit
 
 # The repository root: its plain `wilayah` package, without Odoo.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from wilayah.levels import LEVELS  # noqa: E402
+from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 from wilayah.routes import JSON_CONTENT_TYPE, ROUTES  # noqa: E402
 from wilayah.settings import API_KEY_HEADER  # noqa: E402
 
@@ -260,22 +264,34 @@ def short(value, width=40):
     return text if len(text) <= width else f"{text[:width - 12]}...<{len(value)}>"
 
 
+# Kinds of query parameters (params.Param.kind): counts get PAGING_VALUES,
+# every other kind (text, query, code, levels, and any kind added later) the
+# hostile values.
+COUNT_KIND = "count"
+
+
 def query_params(*kinds):
-    """(route, param) of every query parameter of one of these kinds."""
+    """(route, param) of every query parameter of one of these kinds (no
+    kinds: of every kind but counts)."""
     return [
         (route, param)
         for route in ROUTES
         for param in route.params
-        if param.kind in kinds
+        if (param.kind in kinds if kinds else param.kind != COUNT_KIND)
     ]
 
 
 def value_expect(param):
     """The statuses a hostile value of a query parameter may get: 400 when it
-    is malformed (a code, a count) or too short (a required text)."""
+    is malformed (a code, level keys, a count) or too short (a required
+    text); 404 for a well-formed code of any level that names no unit."""
     if param.kind == "text" and not param.required:
         return (200,)
-    return (200, 400)
+    if param.kind == "code" and param.level is None:
+        return (200, 400, 404)
+    if param.kind in ("text", "query", "code", "levels", COUNT_KIND):
+        return (200, 400)
+    return (200, 400, 404)  # a kind this corpus does not know yet
 
 
 def other_pairs(route, param):
@@ -285,14 +301,24 @@ def other_pairs(route, param):
     return [pair for pair in query.split("&") if pair.split("=")[0] != param.name]
 
 
-def query_case(route, param, value, label, pairs=(), name=None):
+def required_pairs(route, param):
+    """The route's other required parameters (``q`` of /api/alamat) at their
+    examples: without them a hostile value would never reach its parsing."""
+    return [
+        f"{other.name}={enc(other.example).decode()}"
+        for other in route.params
+        if other.required and other is not param and other.example
+    ]
+
+
+def query_case(route, param, value, label, pairs=(), name=None, expect=None):
     """``route``'s path with the ``pairs``, then ``param`` set to ``value``
     (bytes, sent as they are)."""
     query = "".join(f"{pair}&" for pair in pairs) + f"{param.name}="
     return Case(
         name or f"{route.path}?{query}{label}",
         f"{route.path}?{query}".encode() + value,
-        expect=value_expect(param),
+        expect=expect or value_expect(param),
     )
 
 
@@ -308,9 +334,11 @@ def _value_cases():
     for value in TEXT_VALUES + BYTE_VALUES:
         label = short(value)
         # Filters: any answer of the contract (200 [] or a list; 400 for a
-        # malformed code or an empty-after-trim q).
-        for route, param in query_params("text", "code"):
-            cases.append(query_case(route, param, enc(value), label))
+        # malformed code or level, or a too short q; 404 for an unknown
+        # `within`).
+        for route, param in query_params():
+            pairs = required_pairs(route, param)
+            cases.append(query_case(route, param, enc(value), label, pairs))
         for route in CODE_ROUTES:
             cases.append(path_code_case(route, enc(value), label))
     # Paging, with the rest of the route's example query (no full lists).
@@ -361,8 +389,8 @@ def _raw_target_cases():
             case = path_code_case(route, raw, label)
             case.name = f"raw path {case.name}"
             cases.append(case)
-        for route, param in query_params("text", "code"):
-            case = query_case(route, param, raw, label)
+        for route, param in query_params():
+            case = query_case(route, param, raw, label, required_pairs(route, param))
             case.name = f"raw query {case.name}"
             cases.append(case)
         cases.append(
@@ -415,14 +443,14 @@ def _param_shape_cases():
             )
         )
     # Every parameter twice: a bad value, then a good one.
-    for route, param in query_params("text", "code", "count"):
+    for route, param in query_params() + query_params(COUNT_KIND):
         good = param.example or str(max(param.minimum, 1))
         pairs = [*other_pairs(route, param), f"{param.name}=x"]
         cases.append(
             query_case(
                 route,
                 param,
-                good.encode(),
+                enc(good),
                 good,
                 pairs,
                 f"repeated {param.name} on {route.path}",
@@ -451,6 +479,234 @@ def _param_shape_cases():
             expect=(200,),
         ),
     ]
+    return cases
+
+
+# The address search (a "query" parameter): what people might paste into an
+# address box, and worse. (label, text)
+ADDRESS_QUERIES = [
+    ("200 words", " ".join(["neglawangi"] * 200)),
+    ("200 distinct words", " ".join(f"kata{number}" for number in range(200))),
+    ("200 words of 40 letters", " ".join(["kertasari" * 4 + "abcd"] * 200)),
+    ("12 words of 40 letters", " ".join(["abcdefghij" * 4] * 12)),
+    (
+        "12 typos",
+        " ".join(["bandunx", "kertasaru", "neglawanqi", "jawa", "barrat"] * 3),
+    ),
+    (
+        "12 common words",
+        "desa kelurahan kecamatan kabupaten kota provinsi jaya sari makmur "
+        "baru indah mulya",
+    ),
+    ("words run together", "pasarminggujakartaselatan" * 20),
+    ("a prefix of 3", "sar"),
+    ("3 letters twice", "ban ban"),
+    ("commas", "," * 200 + "bandung" + "," * 200),
+    ("punctuation only", "!!!...,,,"),
+    ("dots and slashes", "kab./kota. bandung/jabar"),
+    ("postal codes", "40386 " * 200),
+    ("postal code and words", "40386 neglawangi"),
+    ("an unknown postal code", "99999 sari"),
+    ("province code", "32"),
+    ("Kemendagri code", "32.04.31.2005"),
+    ("BPS code", "3204050001"),
+    ("unknown code", "99.99.99.9999"),
+    ("8 dotted parts", "1.2.3.4.5.6.7.8"),
+    ("dots", "1." * 5000),
+    ("10,000 digits", "9" * 10_000),
+    ("code and words", "3204 neglawangi"),
+    ("fullwidth", "Ｎｅｇｌａｗａｎｇｉ ｋｅｒｔａｓａｒｉ"),
+    ("fullwidth digits", "３２０４"),
+    ("Arabic-Indic digits", "٣٢٠٤"),
+    ("accents", "ñéglàwângï kërtäsârí"),
+    ("dotted capital I", "NEGLAWANGİ"),
+    ("combining marks", "neglawangi" + "\u0301" * 1000),
+    ("ligatures", "\ufb00" * 5000),
+    ("expanding ligature", "\ufdfa" * 1000),  # 18 letters each once decomposed
+    ("sharp s", "ß" * 5000),
+    ("Arabic", "باندونغ جاوا الغربية"),
+    ("CJK", "万隆 西爪哇"),
+    ("emoji", "🏠 bandung 🏠 " * 50),
+    ("zero-width", "neg\u200blawangi\u200d kerta\ufeffsari"),
+    ("right-to-left override", "\u202eiraсatrek ignawalgen"),
+    ("surrogates", "\ud800\udfff neglawangi"),
+    ("control characters", "\x01\x02neglawangi\x7f\x1b[31m kertasari\x08"),
+    ("NUL", "neglawangi\x00kertasari"),
+    ("tabs and newlines", "neglawangi\tkertasari\r\nbandung\x0b\x0c"),
+    ("only blanks", " \t\u3000\u00a0 "),
+    ("2 letters", "ab"),
+    ("2 letters in blanks", "   ab   "),
+    ("SQL", "' OR 1=1 --"),
+    ("LIKE", "%_%\\"),
+    ("regex", "(a+)+$ .* [a-z]"),
+    ("10,000 letters", "a" * 10_000),
+    ("10,000 accented", "é" * 10_000),
+]
+FIRST_LEVEL = LEVELS[LEVEL_KEYS[0]]
+# Level keys (params "levels"): (label, value, statuses).
+ADDRESS_LEVELS = [
+    ("two", "kota,kelurahan", (200,)),
+    ("every level", "provinsi,kota,kecamatan,kelurahan", (200,)),
+    ("twice", "kota,kota", (200,)),
+    ("blanks", " kota , kelurahan ", (200,)),
+    ("empty parts", "kota,,kelurahan,", (200,)),
+    ("commas only", ",,,", (200,)),
+    ("5000 times", ",".join(["kota"] * 5000), (200,)),
+    ("upper case", "KOTA", (400,)),
+    ("unknown", "negara", (400,)),
+    ("semicolon", "kota;kelurahan", (400,)),
+    ("Cyrillic a", "kotа", (400,)),
+    ("NUL", "kota\x00", (400,)),
+    ("%", "%", (400,)),
+    ("SQL", "' OR 1=1 --", (400,)),
+    ("10,000 letters", "x" * 10_000, (400,)),
+]
+# Codes of any level (`within`): (label, value, statuses).
+ADDRESS_WITHIN = [
+    ("provinsi", "32", (200,)),
+    ("kota", "3204", (200,)),
+    ("kota Kemendagri", "32.04", (200,)),
+    ("kecamatan", "3204050", (200,)),
+    ("kecamatan Kemendagri", "32.04.31", (200,)),
+    ("kelurahan", "3204050001", (200,)),
+    ("kelurahan Kemendagri", "32.04.31.2005", (200,)),
+    ("blanks", " 32 ", (200,)),
+    ("unknown provinsi", "99", (404,)),
+    ("00", "00", (404,)),
+    ("unknown kota", "9999", (404,)),
+    ("unknown kota Kemendagri", "99.99", (404,)),
+    ("unknown kecamatan", "9999999", (404,)),
+    ("unknown kelurahan", "9999999999", (404,)),
+    ("unknown kelurahan Kemendagri", "99.99.99.9999", (404,)),
+    ("1 digit", "3", (400,)),
+    ("3 digits", "320", (400,)),
+    ("11 digits", "32040500011", (400,)),
+    ("5 parts", "32.04.31.2005.1", (400,)),
+    ("trailing dot", "32.", (400,)),
+    ("leading dot", ".32", (400,)),
+    ("two dots", "32..04", (400,)),
+    ("two codes", "32,33", (400,)),
+    ("signed", "+32", (400,)),
+    ("negative", "-32", (400,)),
+    ("Arabic-Indic digits", "٣٢", (400,)),
+    ("fullwidth digits", "３２", (400,)),
+    ("NUL", "32\x00", (400,)),
+    ("SQL", "' OR 1=1 --", (400,)),
+    ("10,000 digits", "9" * 10_000, (400,)),
+]
+
+
+def count_expect(param, value):
+    """The status of a count parameter's value: 200 when it is missing or a
+    whole number within the bounds (after trimming), else 400."""
+    value = value.strip()
+    if not value:
+        return (200,)
+    if not (value.isascii() and value.isdigit()):
+        return (400,)
+    number = int(value) if len(value) < 30 else 10**30
+    good = param.minimum <= number and (
+        param.maximum is None or number <= param.maximum
+    )
+    return (200,) if good else (400,)
+
+
+def _address_cases():
+    """/api/alamat (every route with a "query" parameter): hostile queries
+    alone and with every other parameter at its limit, bad level keys,
+    `within` codes and limits, each with the example query; all JSON, never
+    a 5xx."""
+    cases = []
+    for route, query in query_params("query"):
+        name = f"{route.path}?{query.name}="
+        others = {param.kind: param for param in route.params if param is not query}
+        levels, within = others.get("levels"), others.get("code")
+        count = others.get(COUNT_KIND)
+        for label, text in ADDRESS_QUERIES:
+            expect = (200,) if len(text.strip()) >= query.min_length else (400,)
+            cases.append(
+                query_case(
+                    route,
+                    query,
+                    enc(text),
+                    label,
+                    name=f"{name}<{label}>",
+                    expect=expect,
+                )
+            )
+            # The same with a filter of each kind at once (the most work).
+            extra = [
+                f"{param.name}={enc(value).decode()}"
+                for param, value in (
+                    (levels, ",".join(LEVELS)),
+                    (within, FIRST_LEVEL.example_code),
+                    (count, count and str(count.maximum)),
+                )
+                if param and value
+            ]
+            cases.append(
+                query_case(
+                    route,
+                    query,
+                    enc(text),
+                    label,
+                    extra,
+                    name=f"{name}<{label}> with {'&'.join(extra)}",
+                    expect=expect,
+                )
+            )
+        pairs = required_pairs(route, None)
+        for param, values in ((levels, ADDRESS_LEVELS), (within, ADDRESS_WITHIN)):
+            if param is None:
+                continue
+            for label, value, expect in values:
+                cases.append(
+                    query_case(
+                        route,
+                        param,
+                        enc(value),
+                        label,
+                        pairs,
+                        name=f"{route.path}?{param.name}=<{label}>",
+                        expect=expect,
+                    )
+                )
+        if count:
+            for value in ("0", "1", "01", str(count.maximum), str(count.maximum + 1)):
+                value_label = f"{count.name}={value}"
+                cases.append(
+                    query_case(
+                        route,
+                        count,
+                        value.encode(),
+                        value,
+                        pairs,
+                        name=f"{route.path}?{value_label}",
+                        expect=count_expect(count, value),
+                    )
+                )
+        # Filters that exclude each other, and a code query with a filter.
+        if levels and within:
+            village = LEVELS[LEVEL_KEYS[-1]].example_code
+            code_query = LEVELS[LEVEL_KEYS[1]].example_code  # 3 characters or more
+            for label, extra in (
+                (
+                    "within a village, provinces only",
+                    [f"{within.name}={village}", f"{levels.name}={FIRST_LEVEL.key}"],
+                ),
+                ("within a village, code query", [f"{within.name}={village}"]),
+            ):
+                cases.append(
+                    query_case(
+                        route,
+                        query,
+                        code_query.encode(),
+                        code_query,
+                        extra,
+                        name=f"{route.path}: {label}",
+                        expect=(200,),
+                    )
+                )
     return cases
 
 
@@ -906,6 +1162,7 @@ def build_cases():
         _value_cases()
         + _raw_target_cases()
         + _param_shape_cases()
+        + _address_cases()
         + _path_cases()
         + _method_cases()
         + _key_cases()

@@ -75,14 +75,55 @@ def shaped_like(example, more_check=None):
     )
 
 
+# What every hit of an address search (route kind "alamat") has.
+HIT_KEYS = {"level", "code", "name", "label", "score"}
+
+
+def hits_check(request):
+    """An address search answer: a non-empty list of at most the default
+    limit of hits, each with the keys the route example's hit has (of every
+    level), a level and a score from 0 to 1; only hits of the levels asked
+    (a "levels" parameter) and inside the unit asked (a code of any level:
+    the unit is one of the hit's parents)."""
+    param = request.param
+    limit = next(
+        (each.default for each in request.route.params if each.kind == "count"), None
+    )
+    keys = HIT_KEYS & set(request.route.example[0])
+
+    def good_hit(hit):
+        if not (keys <= set(hit) and hit["level"] in LEVELS):
+            return False
+        if not 0 <= hit["score"] <= 1:
+            return False
+        if param is not None and param.kind == "levels":
+            return hit["level"] in param.example.split(",")
+        if param is not None and param.kind == "code":
+            return any(
+                isinstance(parent, dict) and parent.get("code") == param.example
+                for parent in hit.values()
+            )
+        return True
+
+    return lambda data: (
+        isinstance(data, list)
+        and bool(data)
+        and (limit is None or len(data) <= limit)
+        and all(isinstance(hit, dict) and good_hit(hit) for hit in data)
+    )
+
+
 def answer_check(request):
     """The check of a bench.RouteRequest's answer: the route table's answer
-    when it gives one; else the route example's shape, and only children of
-    the unit when a code filters the list."""
+    when it gives one; else the route example's shape (hits_check for an
+    address search), and only children of the unit when a code filters the
+    list."""
     if request.answer is not None:
         return lambda data: data == request.answer
+    if request.route.kind == "alamat":
+        return hits_check(request)
     param = request.param
-    if param is None or param.kind != "code":
+    if param is None or param.kind != "code" or param.level is None:
         return shaped_like(request.route.example)
     code_key = LEVELS[param.level].code_key
     return shaped_like(
