@@ -35,10 +35,11 @@ bench soak fuzz i18n:
 bench-import:
 	@bash scripts/bench_import.sh
 
-# the address search (wilayah/search.py) on generated queries, against the
-# substring and all-words baselines; in-process, no server
+# the address search (wilayah/search.py) on generated queries, then on a
+# second reader's, against the substring and all-words baselines; in-process
 search-quality:
 	@python3 tools/search_quality.py
+	@python3 tools/search_quality.py --queries tools/search_queries_second_reader.json
 
 docs-check:
 	@bash scripts/check_docs.sh
