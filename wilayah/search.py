@@ -16,8 +16,9 @@ prefix 0.8, a typo 0.7; a type word 1 on the unit itself, 0.9 on a parent the
 words name (0.3 for the level's other type). Then, by a tenth or less: the
 share of its own name the query names (BANDUNG before BANDUNG BARAT), the
 words its own name takes (KUWUS BARAT before KUWUS for "kuwus barat, manggarai
-barat"), parents named in part (PUNCAK in PAPUA TENGAH before PAPUA in PUNCAK
-JAYA for "puncak, papua tengah"). Among equals (a type word has already put
+barat"), those words in its name's order (ULU RAWAS before RAWAS ULU), parents
+named in part (PUNCAK in PAPUA TENGAH before PAPUA in PUNCAK JAYA for "puncak,
+papua tengah"). Among equals (a type word has already put
 the level it names first) the bigger place comes first, the one with more
 units inside it (KAB. SIDOARJO, then its kecamatan SIDOARJO, then a village
 SIDOARJO in Lampung), then the code.
