@@ -488,20 +488,29 @@ class _Ranking:
             return EXACT
         return OTHER_TYPE if actual else UNKNOWN_TYPE
 
+    def _down_from_top(self, unit_id, memo, step):
+        """memo[unit_id], filling it for the unit and its parents not in it
+        yet, from the top down: each value is step(its parent's value, unit
+        id). One walk up per kecamatan, not per village."""
+        path = []
+        while unit_id not in memo:
+            path.append(unit_id)
+            unit_id = self.engine.parent[unit_id]
+        value = memo[unit_id]
+        for parent_id in reversed(path):
+            value = memo[parent_id] = step(value, parent_id)
+        return value
+
     def chain_mask(self, unit_id):
         """Bits of the words a unit and its parents match (-1: none)."""
         mask = self.mask_memo.get(unit_id)
         if mask is not None:
             return mask
-        path = []
-        while unit_id not in self.mask_memo:
-            path.append(unit_id)
-            unit_id = self.engine.parent[unit_id]
-        mask = self.mask_memo[unit_id]
-        for parent_id in reversed(path):
-            mask |= self.masks.get(parent_id, 0)
-            self.mask_memo[parent_id] = mask
-        return mask
+        return self._down_from_top(
+            unit_id,
+            self.mask_memo,
+            lambda mask, parent_id: mask | self.masks.get(parent_id, 0),
+        )
 
     def first_bounds(self, candidates, admits):
         """The queue entries of the admitted candidates, by a bound of score()
@@ -688,20 +697,17 @@ class _Ranking:
 
     def free_parents(self, unit_id):
         """The best of free_own over a unit and its parents, type words
-        included (one walk up per kecamatan, not per village)."""
-        path = []
-        while unit_id not in self.parents_memo:
-            path.append(unit_id)
-            unit_id = self.engine.parent[unit_id]
-        best = self.parents_memo[unit_id]
-        for parent_id in reversed(path):
-            qualities = self.free_own(parent_id)[0]
-            if any(qualities):
-                best = list(map(max, best, qualities))
-                for term_index in self.hint_terms:
-                    quality = PARENT_HINT * self.hint_quality(term_index, parent_id)
-                    best[term_index] = max(best[term_index], quality)
-            self.parents_memo[parent_id] = best
+        included."""
+        return self._down_from_top(unit_id, self.parents_memo, self._with_parent)
+
+    def _with_parent(self, best, parent_id):
+        qualities = self.free_own(parent_id)[0]
+        if not any(qualities):
+            return best
+        best = list(map(max, best, qualities))
+        for term_index in self.hint_terms:
+            quality = PARENT_HINT * self.hint_quality(term_index, parent_id)
+            best[term_index] = max(best[term_index], quality)
         return best
 
     def bound(self, unit_id):
