@@ -112,6 +112,8 @@ class WilayahUnitMixin(models.AbstractModel):
         # The code and name as typed (_rec_names_search), or a hit of the
         # address search: "neglawangi kertasari" finds NEGLAWANGI.
         domain = super()._search_display_name(operator, value)
+        if self.env.context.get("wilayah_address_hits_placed"):
+            return domain  # name_search placed them first already
         codes = self._address_hits(value, operator, NAME_SEARCH_HITS)
         if codes:
             domain = expression.OR([domain, [("code", "in", codes)]])
@@ -129,7 +131,9 @@ class WilayahUnitMixin(models.AbstractModel):
             expression.AND([[("code", "in", codes)], args or []]), ["code"]
         ).sorted(lambda unit: rank[unit.code])[:limit]
         if not limit or len(units) < limit:
-            others = super().name_search(
+            others = super(
+                WilayahUnitMixin, self.with_context(wilayah_address_hits_placed=True)
+            ).name_search(
                 name,
                 expression.AND([args or [], [("id", "not in", units.ids)]]),
                 operator,
