@@ -544,7 +544,7 @@ FIRST_LEVEL = LEVELS[LEVEL_KEYS[0]]
 # Level keys (params "levels"): (label, value, statuses).
 ADDRESS_LEVELS = [
     ("two", "kota,kelurahan", (200,)),
-    ("every level", "provinsi,kota,kecamatan,kelurahan", (200,)),
+    ("every level", ",".join(LEVELS), (200,)),
     ("twice", "kota,kota", (200,)),
     ("blanks", " kota , kelurahan ", (200,)),
     ("empty parts", "kota,,kelurahan,", (200,)),
