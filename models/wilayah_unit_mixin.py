@@ -3,14 +3,18 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import SQL
+from odoo.tools import SQL, escape_psql
 
-from ..wilayah.levels import LEVELS, by_model
+from ..wilayah.levels import LEVELS, ancestors, by_model
 from ..wilayah.params import MIN_QUERY_LENGTH
 
 # Hits of the address search a dropdown's search looks at: more than it shows,
 # so that a domain of the field (a kecamatan's villages) still finds some.
 NAME_SEARCH_HITS = 50
+# The score (0-1) of the address search's top hit that an import's reference
+# must reach to name it: every word names the unit or a parent, as written
+# (a label scores 0.97-1, the same with a typo 0.86).
+REFERENCE_MIN_SCORE = 0.9
 
 
 def unit_fields(level_key):
@@ -92,9 +96,10 @@ class WilayahUnitMixin(models.AbstractModel):
     # --- search of a unit by what people type (wilayah/search.py) ----------
 
     @api.model
-    def _address_hits(self, name, operator, limit):
+    def _address_hits(self, name, operator, limit, within=None):
         """Codes of this level's hits of the address search, best first; []
-        where it does not apply (another operator, a short text)."""
+        where it does not apply (another operator, a short text). ``within``:
+        (level key, codes), only units inside those."""
         if (
             operator != "ilike"
             or not isinstance(name, str)
@@ -103,15 +108,45 @@ class WilayahUnitMixin(models.AbstractModel):
             return []
         index = self.env["wilayah.api.index"].sudo()._get_index()
         hits = index.address_search.search(
-            name, limit=limit, levels=(self._wilayah_level,)
+            name, limit=limit, levels=(self._wilayah_level,), within=within
         )
         return [hit.code for hit in hits]
+
+    @api.model
+    def _address_within(self, domain):
+        """(level key, codes) of the units a dropdown's domain keeps it
+        within (``[("kecamatan_id", "=", 5)]``: a partner's kecamatan is
+        filled), for the address search to look there; None if it does not."""
+        fields_by_level = {
+            LEVELS[key].reference_field: key for key in ancestors(self._wilayah_level)
+        }
+        for leaf in domain or []:
+            if (
+                isinstance(leaf, list | tuple)
+                and len(leaf) == 3
+                and leaf[0] in fields_by_level
+                and leaf[1] in ("=", "in")
+            ):
+                key = fields_by_level[leaf[0]]
+                ids = leaf[2] if isinstance(leaf[2], list | tuple) else [leaf[2]]
+                if all(isinstance(unit_id, int) for unit_id in ids):
+                    units = self.env[LEVELS[key].model].sudo().browse(ids).exists()
+                    return key, units.mapped("code")
+        return None
 
     @api.model
     def _search_display_name(self, operator, value):
         # The code and name as typed (_rec_names_search), or a hit of the
         # address search: "neglawangi kertasari" finds NEGLAWANGI.
-        domain = super()._search_display_name(operator, value)
+        if isinstance(value, str) and not any(char.isdigit() for char in value):
+            # codes are digits: a leaf on them would be constant, and a
+            # substring search of 84k codes a sequential scan (name has a
+            # trigram index)
+            domain = [("name", operator, value)]
+        else:
+            domain = super()._search_display_name(operator, value)
+        if operator == "=" and isinstance(value, str):
+            domain = expression.OR([domain, self._search_reference(value)])
         if self.env.context.get("wilayah_address_hits_placed"):
             return domain  # name_search placed them first already
         codes = self._address_hits(value, operator, NAME_SEARCH_HITS)
@@ -120,10 +155,44 @@ class WilayahUnitMixin(models.AbstractModel):
         return domain
 
     @api.model
+    def _search_reference(self, value):
+        """How an import names a unit (a name_search with "="), besides its
+        code or exact name: its dotted Kemendagri code (32.04.31.2005), its
+        name in any case (Neglawangi), its display name as an export writes
+        it (3204050001 NEGLAWANGI), or its label with its parents
+        (NEGLAWANGI, KERTASARI, KAB. BANDUNG) when the address search finds
+        it alone at the top."""
+        level, value = self._level(), value.strip()
+        if level.is_kemendagri_code(value):
+            index = self.env["wilayah.api.index"].sudo()._get_index()
+            return [("code", "in", index.resolve(level.key, value))]
+        code, _space, name = value.partition(" ")
+        if level.is_code(code) and name.strip():
+            return [("code", "=", code), ("name", "=ilike", escape_psql(name.strip()))]
+        if not value:
+            return []
+        domain = [("name", "=ilike", escape_psql(value))]
+        if len(value) >= MIN_QUERY_LENGTH:
+            index = self.env["wilayah.api.index"].sudo()._get_index()
+            hits = index.address_search.search(value, limit=2, levels=(level.key,))
+            if (
+                hits
+                and hits[0].score >= REFERENCE_MIN_SCORE
+                and (len(hits) == 1 or hits[1].score < hits[0].score)
+            ):
+                domain = expression.OR([domain, [("code", "=", hits[0].code)]])
+        return domain
+
+    @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """The address search's hits first, best first, then the other
         matches by code; each shown with its parents (its label)."""
-        codes = self._address_hits(name, operator, max(limit or 0, NAME_SEARCH_HITS))
+        codes = self._address_hits(
+            name,
+            operator,
+            max(limit or 0, NAME_SEARCH_HITS),
+            within=self._address_within(args),
+        )
         if not codes:
             return super().name_search(name, args, operator, limit)
         rank = {code: position for position, code in enumerate(codes)}
