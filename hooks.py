@@ -3,6 +3,7 @@ import logging
 from odoo.tools import SQL
 
 from .models.wilayah_data import DATA_CHECKSUM_PARAM
+from .wilayah.address import ADDRESS_LEVELS, address_field
 from .wilayah.levels import LEVELS
 
 _logger = logging.getLogger(__name__)
@@ -27,6 +28,15 @@ def uninstall_hook(env):
     unlink them one external id at a time. Then the loader's bookkeeping, so
     that a later install loads the data again. The admin's settings (API key,
     allowed origins) stay: a reinstall keeps them (README, "Uninstall")."""
+    env["res.country"]._wilayah_uninstall_address_format()
+    for key in ADDRESS_LEVELS:  # addresses let go of the units (ondelete restrict)
+        env.cr.execute(
+            SQL(
+                "UPDATE res_partner SET %s = NULL WHERE %s IS NOT NULL",
+                SQL.identifier(address_field(key)),
+                SQL.identifier(address_field(key)),
+            )
+        )
     for level in reversed(LEVELS.values()):  # children first
         env.cr.execute(SQL("DELETE FROM %s", SQL.identifier(level.table)))
         env.cr.execute("DELETE FROM ir_model_data WHERE model = %s", [level.model])

@@ -4,6 +4,10 @@ from . import wilayah_kota
 from . import wilayah_kecamatan
 from . import wilayah_kelurahan
 from . import wilayah_data
+from . import wilayah_address_mixin
+from . import res_partner
+from . import res_company
+from . import res_country
 from . import wilayah_api_index
 from . import ir_fields_converter
 from . import base_import

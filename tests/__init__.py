@@ -12,3 +12,4 @@ from . import test_wilayah
 from . import test_i18n
 from . import test_reinstall
 from . import test_alamat
+from . import test_partner_address

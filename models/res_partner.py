@@ -1,0 +1,94 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..wilayah.address import (
+    ADDRESS_LEVELS,
+    PRINTED_LEVELS,
+    address_field,
+    address_name,
+    printed_name_field,
+)
+from ..wilayah.levels import LEVELS
+
+
+class ResPartner(models.Model):
+    _name = "res.partner"
+    _inherit = ["res.partner", "wilayah.address.mixin"]
+
+    # Stored and indexed: contacts are searched, filtered and grouped by them.
+    wilayah_kota_id = fields.Many2one(index=True)
+    wilayah_kecamatan_id = fields.Many2one(index=True)
+    wilayah_kelurahan_id = fields.Many2one(index=True)
+    # What the address format prints (wilayah/address.py): "Desa Neglawangi".
+    # As superuser: a portal user sees the names of their own address.
+    wilayah_kecamatan_name = fields.Char(
+        string="Kecamatan Name",
+        compute="_compute_wilayah_printed_names",
+        compute_sudo=True,
+    )
+    wilayah_kelurahan_name = fields.Char(
+        string="Kelurahan Name",
+        compute="_compute_wilayah_printed_names",
+        compute_sudo=True,
+    )
+
+    @api.depends(*(f"{address_field(key)}.name" for key in PRINTED_LEVELS))
+    def _compute_wilayah_printed_names(self):
+        for partner in self:
+            for key in PRINTED_LEVELS:
+                unit = partner[address_field(key)]
+                partner[printed_name_field(key)] = unit and address_name(
+                    key, unit.name, "type" in unit._fields and unit.type
+                )
+
+    @api.constrains(*map(address_field, ADDRESS_LEVELS))
+    def _check_wilayah_address(self):
+        """Each unit of an address lies within the one above it."""
+        for partner in self:
+            for key in ADDRESS_LEVELS[1:]:
+                unit = partner[address_field(key)]
+                parent_key = LEVELS[key].parent
+                parent = partner[address_field(parent_key)]
+                if (
+                    unit
+                    and parent
+                    and unit[LEVELS[parent_key].reference_field] != parent
+                ):
+                    raise ValidationError(
+                        _(
+                            "%(unit)s is not in %(parent)s.",
+                            unit=unit.sudo().display_name,
+                            parent=parent.sudo().display_name,
+                        )
+                    )
+
+    @api.model
+    def _address_fields(self):
+        # shared with child contacts, copied from the parent (base's res.partner)
+        return super()._address_fields() + list(map(address_field, ADDRESS_LEVELS))
+
+    @api.model
+    def _formatting_address_fields(self):
+        return super()._formatting_address_fields() + list(
+            map(printed_name_field, PRINTED_LEVELS)
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._wilayah_check_archived(vals, kept=self.browse(vals.get("parent_id")))
+        return super().create([self._wilayah_completed(vals) for vals in vals_list])
+
+    def write(self, vals):
+        self._wilayah_check_archived(vals)
+        if any(vals.get(address_field(key)) for key in ADDRESS_LEVELS):
+            empty = {
+                fname
+                for fname in ("state_id", "country_id", "city", "zip")
+                if not any(self.mapped(fname))
+            }
+            vals = self._wilayah_completed(vals, empty)
+        return super().write(vals)
+
+    def _view_get_address(self, arch):
+        return self._wilayah_address_view(super()._view_get_address(arch))
