@@ -90,6 +90,7 @@ class WilayahAddressMixin(models.AbstractModel):
                     domain=domain_field(key),
                     invisible=f"country_code != '{COUNTRY_CODE}'",
                     options="{'no_create': True, 'no_open': True}",
+                    context="{'wilayah_written_names': True}",
                 )
                 node.set("class", "o_address_street")
                 if city.get("readonly"):

@@ -222,11 +222,20 @@ class WilayahUnitMixin(models.AbstractModel):
         ]
 
     @api.depends("code", "name")
+    @api.depends_context("wilayah_written_names")
     def _compute_display_name(self):
+        # An address form shows "KAB. BANDUNG" (context set on its fields:
+        # wilayah.address.mixin); elsewhere the code comes first.
+        written = self.env.context.get("wilayah_written_names")
+        level = self._level()
         for unit in self:
-            unit.display_name = (
-                f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
-            )
+            if written and unit.name:
+                unit_type = unit.type if "type" in unit._fields else None
+                unit.display_name = level.written_name(unit.name, unit_type)
+            else:
+                unit.display_name = (
+                    f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
+                )
 
     @api.depends("code", "kemendagri_code")
     def _compute_type(self):

@@ -248,9 +248,7 @@ class RegionIndex:
 
     def display_name(self, level_key, unit):
         """The name as people write it in an address: KAB. BANDUNG."""
-        types = LEVELS[level_key].types
-        prefix = next((kind.prefix for kind in types if kind.value == unit.type), "")
-        return f"{prefix} {unit.name}" if prefix else unit.name
+        return LEVELS[level_key].written_name(unit.name, unit.type)
 
     def label(self, level_key, unit):
         """A unit as a dropdown shows it: its name, its parents' names

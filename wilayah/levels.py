@@ -160,6 +160,13 @@ class Level:
         """The type of a unit (a value of ``types``), or None."""
         return self.type_rule(code, kemendagri_code) if self.type_rule else None
 
+    def written_name(self, name, unit_type):
+        """A unit's name as an address writes it: KAB. BANDUNG."""
+        prefix = next(
+            (kind.prefix for kind in self.types if kind.value == unit_type), ""
+        )
+        return f"{prefix} {name}" if prefix else name
+
     def is_code(self, value):
         return bool(re.fullmatch(self.code_pattern, value))
 
