@@ -1,8 +1,11 @@
 """Indonesian addresses in Odoo's own forms: res.partner and res.company."""
 
+import re
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tests.common import new_test_user
+from odoo.tools import file_open
 
 from ..wilayah import ADDON as MODULE
 from ..wilayah.address import (
@@ -81,6 +84,11 @@ class TestPartnerAddressForm(PartnerAddressCase):
         for key in ADDRESS_LEVELS:
             self.assertIn(f'name="{address_field(key)}"', arch)
         self.assertIn(f"country_code != '{COUNTRY_CODE}'", arch)
+        # the form shows the names as an address writes them, without codes
+        self.assertIn("wilayah_written_names", arch)
+        written = self.kab_bandung.with_context(wilayah_written_names=True)
+        self.assertEqual(written.display_name, "KAB. BANDUNG")
+        self.assertEqual(self.kab_bandung.display_name, "3204 BANDUNG")
 
     def test_kelurahan_fills_kecamatan_kota_state_city_zip(self):
         form = self.partner_form(wilayah_kelurahan_id=self.neglawangi)
@@ -332,6 +340,38 @@ class TestPartnerAddressRecords(PartnerAddressCase):
             self.env["res.partner"].browse(loaded["ids"]).wilayah_kecamatan_id,
             self.kertasari,
         )
+
+    def test_readme_import_example(self):
+        """The contacts file of README.md ("Import and export of contacts")
+        imports through the dialog as it says."""
+        with file_open(f"{MODULE}/README.md") as readme:
+            text = readme.read()
+        csv = re.search(r"```csv\n(.*?)```", text, re.S)[1]
+        wizard = self.env["base_import.import"].create(
+            {
+                "res_model": "res.partner",
+                "file": csv.encode(),
+                "file_name": "contacts.csv",
+                "file_type": "text/csv",
+            }
+        )
+        options = dict(DIALOG_OPTIONS, separator=",")
+        headers = csv.splitlines()[0].split(",")
+        matches = wizard.parse_preview(options)["matches"]
+        fnames = [matches[column][0] for column in range(len(headers))]
+        self.assertEqual(fnames[-1], "wilayah_kelurahan_id")
+        result = wizard.execute_import(fnames, headers, options)
+        self.assertFalse(result["messages"])
+        for partner, line in zip(
+            self.env["res.partner"].browse(result["ids"]),
+            csv.splitlines()[1:],
+            strict=True,
+        ):
+            reference = line.split(",")[-1]
+            code = self.index.resolve(POSTAL_LEVEL.key, reference)[0]
+            with self.subTest(reference=reference):
+                self.assertEqual(partner.wilayah_kelurahan_id.code, code)
+                self.assertTrue(partner.city and partner.zip and partner.state_id)
 
 
 class TestPartnerAddressAccess(PartnerAddressCase):

@@ -18,6 +18,15 @@ LAUNCHER = os.path.join(ADDON_DIR, "scripts", "odoo-launcher.py")
 UNINSTALL = f"""
 env["ir.module.module"].search([("name", "=", {MODULE!r})]).button_immediate_uninstall()
 """
+# A contact whose address names a village (its units cannot be deleted while
+# it does: ondelete restrict).
+ADDRESS = f"""
+env["res.partner"].create({{
+    "name": "Toko Uji",
+    "wilayah_kelurahan_id": env.ref("{MODULE}.kelurahan_3204050001").id,
+}})
+env.cr.commit()
+"""
 
 
 @tagged("post_install", "-at_install")
@@ -104,6 +113,11 @@ class TestReinstall(BaseCase):
             state = cr.fetchone()[0]
         return units, params, state
 
+    def _address_format(self):
+        with odoo.sql_db.db_connect(self.db_name).cursor() as cr:
+            cr.execute("SELECT address_format FROM res_country WHERE code = 'ID'")
+            return cr.fetchone()[0]
+
     def test_install_uninstall_install(self):
         shipped = {level.key: level.shipped_units for level in LEVELS.values()}
 
@@ -114,10 +128,22 @@ class TestReinstall(BaseCase):
         self.assertIn(DATA_CHECKSUM_PARAM, params)
         key = params[API_KEY_PARAM]
         self.assertGreaterEqual(len(key), 32)
+        self.assertIn("wilayah_kelurahan_name", self._address_format())
+        self._odoo("shell", "--no-http", stdin=ADDRESS)
 
         self._odoo("shell", "--no-http", stdin=UNINSTALL)
         units, params, state = self._state()
         self.assertEqual(state, "uninstalled")
+        # the contact stays, without the fields; Indonesia prints as Odoo does
+        self.assertNotIn("wilayah", self._address_format())
+        with odoo.sql_db.db_connect(self.db_name).cursor() as cr:
+            cr.execute("SELECT city FROM res_partner WHERE name = 'Toko Uji'")
+            self.assertEqual(cr.fetchall(), [("Kabupaten Bandung",)])
+            cr.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'res_partner' AND column_name LIKE 'wilayah%'"
+            )
+            self.assertFalse(cr.fetchall())
         self.assertEqual(units, {}, "the uninstall drops the region tables")
         # the loader's bookkeeping goes, the admin's key stays (compared
         # without printing it)
