@@ -2,12 +2,15 @@
 # make bench: throughput of the API routes as a ratio to Odoo's /web/health,
 # measured in the same run on the same server (--workers=2) with the same wrk
 # settings (-t2 -c4). Prints one Markdown table, two worker memory checks and
-# the first /api/alamat request of each worker on the fresh server.
+# the first /api/alamat request of each worker on the fresh server, then the
+# server time of the kelurahan dropdown of Odoo's address forms (logs in to
+# the database as admin/admin: tools/bench_dropdown.py).
 #
 #   BENCH_DB=wilayah_bench BENCH_PORT=8369 DURATION=8 ROUNDS=3
 #   URL=http://127.0.0.1:8069 KEY=<api key>   use a running server instead
 #                                             (no memory check unless SERVER_PID=<odoo master pid>;
-#                                             SERVER_LOG=<its log file> tells the workers apart)
+#                                             SERVER_LOG=<its log file> tells the workers apart;
+#                                             BENCH_DB=<its database> for the dropdown bench)
 #
 # Starts its own Odoo (installing the addon into $BENCH_DB when missing,
 # upgrading it when the addon's files changed) and stops it at exit, with
@@ -21,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
 
 bench_main() {
     command -v wrk >/dev/null 2>&1 || apt_ensure wrk
-    local server_pid="${SERVER_PID:-}" server_log="${SERVER_LOG:-}"
+    local server_pid="${SERVER_PID:-}" server_log="${SERVER_LOG:-}" db="${BENCH_DB:-}"
     if [ -n "${URL:-}" ]; then
         [ -n "${KEY:-}" ] || die "URL= needs KEY= (the server's API key)"
         case "$URL" in
@@ -30,7 +33,8 @@ bench_main() {
         esac
         odoo_resolve
     else
-        local db="${BENCH_DB:-wilayah_bench}" port="${BENCH_PORT:-8369}"
+        local port="${BENCH_PORT:-8369}"
+        db="${db:-wilayah_bench}"
         server_log="$LOG_DIR/bench-$db.log"
         # serve_addon (server.sh), with Odoo's worker recycling pushed back
         setup_main </dev/null
@@ -47,6 +51,7 @@ bench_main() {
     KEY="$KEY" "$PYTHON" "$REPO_ROOT/tools/bench.py" --url "$URL" --key-env KEY \
         --duration "${DURATION:-8}" --rounds "${ROUNDS:-3}" \
         ${server_pid:+--server-pid "$server_pid"} \
+        ${db:+--db "$db"} \
         ${server_log:+--server-log "$server_log"} || rc=$?
     [ "$rc" -eq 0 ] || warn "tools/bench.py exited with status $rc"
     return "$rc"

@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 
 # The repository root: its plain `wilayah` package, without Odoo.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import bench_dropdown  # noqa: E402
+
 from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 from wilayah.params import Param  # noqa: E402
 from wilayah.routes import ROUTES, ROUTES_BY_NAME, Route  # noqa: E402
@@ -283,6 +285,9 @@ def parse_args():
         help="Odoo's log file (tells which worker answered which request)",
     )
     parser.add_argument("--memory-requests", type=int, default=1000)
+    parser.add_argument(
+        "--db", help="the server's database (the dropdown bench logs in to it)"
+    )
     return parser.parse_args()
 
 
@@ -1084,7 +1089,19 @@ def main():
         lines, bare_ok = memory_vs_bare(bare, args.server_pid, bare_note)
         print("\n".join(lines))
     print()
+    print("### Dropdowns of Odoo's address forms (tools/bench_dropdown.py)")
+    print()
+    dropdown_ok = True
+    if args.db:
+        lines, dropdown_ok = bench_dropdown.report(
+            args.url, args.db, key, args.server_log
+        )
+        print("\n".join(lines))
+    else:
+        print("(skipped: no --db)")
+    print()
     what = missed + ([] if memory_ok else ["worker memory (full lists)"])
+    what += [] if dropdown_ok else ["dropdown search time"]
     what += [] if first_ok else ["first request"]
     what += [] if bare_ok else ["worker memory against a bare worker"]
     if what:
