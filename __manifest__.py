@@ -15,6 +15,7 @@
         "views/wilayah_kecamatan_views.xml",
         "views/wilayah_kelurahan_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "views/wilayah_menus.xml",
     ],
     "pre_init_hook": "pre_init_hook",

@@ -100,7 +100,7 @@ class WilayahAddressMixin(models.AbstractModel):
 
     # --- dropdowns ------------------------------------------------------------
 
-    @api.depends("state_id", "zip", *map(address_field, ADDRESS_LEVELS))
+    @api.depends("country_id", "state_id", "zip", *map(address_field, ADDRESS_LEVELS))
     def _compute_wilayah_domains(self):
         """Each dropdown offers the units within the nearest level above it
         that is filled (the state counts as the provinsi); a zip that
@@ -108,6 +108,9 @@ class WilayahAddressMixin(models.AbstractModel):
         for record in self:
             for key in ADDRESS_LEVELS:
                 domain = []
+                if record.country_id.code != COUNTRY_CODE:
+                    record[domain_field(key)] = domain  # hidden: nothing to narrow
+                    continue
                 for ancestor in address_ancestors(key):
                     unit = record[address_field(ancestor)]
                     if unit:

@@ -412,11 +412,30 @@ class TestPartnerAddressAccess(PartnerAddressCase):
         with self.assertRaises(AccessError):
             self.Kelurahan.with_user(user).search([], limit=1)
 
-    def test_domain_fields_are_computed_for_the_form_only(self):
+    def test_contacts_searched_and_grouped_by_kota(self):
+        partner = self.env["res.partner"].create(
+            {"name": "Dicari", "wilayah_kelurahan_id": self.neglawangi.id}
+        )
+        arch = self.env["res.partner"].get_view(view_type="search")["arch"]
+        self.assertIn("'group_by': 'wilayah_kota_id'", arch)
+        found = self.env["res.partner"].search(
+            [("wilayah_kota_id", "ilike", "kab bandung")]
+        )
+        self.assertIn(partner, found)
+        groups = self.env["res.partner"].read_group(
+            [("id", "=", partner.id)], ["wilayah_kota_id"], ["wilayah_kota_id"]
+        )
+        self.assertEqual(groups[0]["wilayah_kota_id"][0], self.kab_bandung.id)
+
+    def test_dropdowns_narrow_for_indonesia_only(self):
         partner = self.env["res.partner"].create(
             {"name": "D", "wilayah_kecamatan_id": self.kertasari.id}
         )
+        self.assertEqual(partner.country_id, self.indonesia, "completed")
         self.assertEqual(
             partner[domain_field(POSTAL_LEVEL.key)],
             [("kecamatan_id", "=", self.kertasari.id)],
         )
+        partner.write({"country_id": self.env.ref("base.fr").id, "zip": "40386"})
+        for key in ADDRESS_LEVELS:
+            self.assertEqual(partner[domain_field(key)], [])
