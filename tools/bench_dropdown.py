@@ -99,7 +99,12 @@ def queries(session, key):
         lists[level.key] = json.loads(data)
     parents = {item["code"]: item["name"] for item in lists[PARENT.key]}
     rng = random.Random(SEED)
-    villages = [item for item in lists[POSTAL_LEVEL.key] if len(item["name"]) >= 6]
+    # typical names: words of letters (a few names hold "/" or digits)
+    villages = [
+        item
+        for item in lists[POSTAL_LEVEL.key]
+        if len(item["name"]) >= 6 and re.fullmatch("[A-Z ]+", item["name"])
+    ]
     sample = rng.sample(villages, PER_KIND)
     parent_codes = sorted({item[PARENT.code_key] for item in sample})
     parent_ids = {
