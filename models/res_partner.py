@@ -79,6 +79,17 @@ class ResPartner(models.Model):
             self._wilayah_check_archived(vals, kept=self.browse(vals.get("parent_id")))
         return super().create([self._wilayah_completed(vals) for vals in vals_list])
 
+    def copy_data(self, default=None):
+        # a duplicate is a new address: it does not take archived units
+        vals_list = super().copy_data(default=default)
+        for vals in vals_list:
+            for key in ADDRESS_LEVELS:
+                fname = address_field(key)
+                unit = self.env[LEVELS[key].model].browse(vals.get(fname))
+                if unit and not unit.with_context(active_test=False).active:
+                    vals[fname] = False
+        return vals_list
+
     def write(self, vals):
         self._wilayah_check_archived(vals)
         if any(vals.get(address_field(key)) for key in ADDRESS_LEVELS):

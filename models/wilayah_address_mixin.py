@@ -45,7 +45,10 @@ def _help(level_key):
 def domain_fields():
     """The domain of each address level's dropdown (computed)."""
     return tuple(
-        fields.Binary(compute="_compute_wilayah_domains") for _key in ADDRESS_LEVELS
+        # as superuser: a portal user reading their own partner has no access
+        # to the regions (the domains only serve the form's dropdowns)
+        fields.Binary(compute="_compute_wilayah_domains", compute_sudo=True)
+        for _key in ADDRESS_LEVELS
     )
 
 
@@ -121,8 +124,8 @@ class WilayahAddressMixin(models.AbstractModel):
                     if provinces:
                         domain = [("provinsi_id", "in", provinces.ids)]
                 if key == POSTAL_LEVEL.key:
-                    villages = record._wilayah_zip_villages()
-                    if villages:
+                    villages = record._wilayah_zip_villages().filtered_domain(domain)
+                    if villages:  # a zip of another place does not empty the list
                         domain = [*domain, ("id", "in", villages.ids)]
                 record[domain_field(key)] = domain
 
@@ -135,14 +138,13 @@ class WilayahAddressMixin(models.AbstractModel):
 
     def _wilayah_zip_villages(self):
         """The current villages whose postal codes include the zip."""
+        Kelurahan = self.env[POSTAL_LEVEL.model]
         zip_code = (self.zip or "").strip()
         if not is_postal_code(zip_code):
-            return self.env[POSTAL_LEVEL.model]
+            return Kelurahan
         index = self.env["wilayah.api.index"].sudo()._get_index()
         codes = index.by_postal_code.get(zip_code, [])
-        if not codes:
-            return self.env[POSTAL_LEVEL.model]
-        return self.env[POSTAL_LEVEL.model].search([("code", "in", codes)])
+        return Kelurahan.search([("code", "in", codes)]) if codes else Kelurahan
 
     # --- picking fills the rest -------------------------------------------------
 
@@ -190,6 +192,12 @@ class WilayahAddressMixin(models.AbstractModel):
         self._wilayah_set("city", address_name(CITY_LEVEL, kota.name, kota.type))
         if level_key == POSTAL_LEVEL.key:
             self._wilayah_set("zip", village_zip(unit.postal_code, self.zip))
+        else:
+            villages = self._wilayah_zip_villages()
+            if villages and not villages.filtered(
+                lambda village: village.code.startswith(unit.code)
+            ):
+                self._wilayah_set("zip", False)  # a postal code of another place
 
     @api.onchange("state_id")
     def _onchange_wilayah_state_id(self):
@@ -210,9 +218,12 @@ class WilayahAddressMixin(models.AbstractModel):
     @api.onchange("zip")
     def _onchange_wilayah_zip(self):
         """A zip that one village has picks it; one that several share drops
-        a village that does not have it, and picks the kecamatan (or kota)
-        they all lie in."""
-        if self.country_id and self.country_id.code != COUNTRY_CODE:
+        the units that none of them lies in, and picks the kecamatan (or
+        kota) they all lie in. Only for an Indonesian address (or one without
+        a country yet, in a company of Indonesia): a zip is typed before the
+        country, and other countries' codes look alike."""
+        country = self.country_id or self.env.company.country_id
+        if country.code != COUNTRY_CODE:
             return
         villages = self._wilayah_zip_villages()
         village_field = address_field(POSTAL_LEVEL.key)
@@ -229,6 +240,9 @@ class WilayahAddressMixin(models.AbstractModel):
                 self._wilayah_set(address_field(key), shared)
                 self._wilayah_picked(key)
                 break
+            if self[address_field(key)] not in shared:
+                self._wilayah_set(address_field(key), False)
+                self._wilayah_picked(key)
 
     # --- writes (imports, RPC) ------------------------------------------------
 
@@ -260,13 +274,19 @@ class WilayahAddressMixin(models.AbstractModel):
         for fname, value in optional.items():
             if value and not vals.get(fname) and (empty is None or fname in empty):
                 implied[fname] = value
-        return {**implied, **vals}
+        # the levels above: also over a False (res.company writes every
+        # level of its address, the ones not written as False)
+        return {
+            **vals,
+            **{fname: value for fname, value in implied.items() if not vals.get(fname)},
+        }
 
     # --- archived units -----------------------------------------------------------
 
     def _wilayah_check_archived(self, vals, kept=None):
         """Refuse an archived unit newly chosen in ``vals``: one the records
-        already have (or ``kept``: the parent's, shared by a new contact) stays."""
+        or their parents already have (or ``kept``: the parent's, shared by
+        a new contact) stays."""
         for key in ADDRESS_LEVELS:
             fname = address_field(key)
             unit_id = vals.get(fname)
@@ -279,8 +299,10 @@ class WilayahAddressMixin(models.AbstractModel):
             )
             if unit.active or (kept and kept[fname] == unit):
                 continue
-            if self and all(record[fname] == unit for record in self):
-                continue
+            if self and all(
+                unit in (record | record.parent_id)[fname] for record in self
+            ):
+                continue  # it has it, or shares its parent's (address sync)
             raise ValidationError(
                 _(
                     "%(unit)s is archived: it can no longer be chosen in an address.",

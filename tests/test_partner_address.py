@@ -47,6 +47,23 @@ class PartnerAddressCase(WilayahCase):
         self.assertEqual(record.wilayah_kecamatan_id, kecamatan)
         self.assertEqual(record.wilayah_kota_id, kota)
 
+    def import_contacts(self, csv):
+        """``csv`` through the import dialog's calls, each column mapped as
+        the dialog maps it: (the fields mapped, execute_import's answer)."""
+        wizard = self.env["base_import.import"].create(
+            {
+                "res_model": "res.partner",
+                "file": csv.encode(),
+                "file_name": "contacts.csv",
+                "file_type": "text/csv",
+            }
+        )
+        options = dict(DIALOG_OPTIONS, separator=",")
+        headers = csv.splitlines()[0].split(",")
+        matches = wizard.parse_preview(options)["matches"]
+        fnames = [matches[column][0] for column in range(len(headers))]
+        return fnames, wizard.execute_import(fnames, headers, options)
+
     def village_with_codes(self, count):
         """A village with ``count`` postal codes or more."""
         units = self.index.units[POSTAL_LEVEL.key]
@@ -133,6 +150,14 @@ class TestPartnerAddressForm(PartnerAddressCase):
         jabar = self.env.ref(f"{MODULE}.provinsi_32")
         self.assertEqual(form.wilayah_kota_domain, [("provinsi_id", "in", jabar.ids)])
 
+    def test_dropdown_just_opened_shows_labels(self):
+        domain = [("kecamatan_id", "=", self.kertasari.id)]
+        found = self.Kelurahan.name_search("", args=domain, limit=8)
+        self.assertEqual(len(found), 8)
+        self.assertTrue(
+            all(", KERTASARI, KAB. BANDUNG" in label for _id, label in found)
+        )
+
     def test_dropdown_searches_within_the_level_above(self):
         """A typo in a name that many villages share still finds the one of
         the chosen kecamatan, not only the country's best 50."""
@@ -153,6 +178,12 @@ class TestPartnerAddressForm(PartnerAddressCase):
         )
         form.wilayah_kecamatan_id = other_kecamatan
         self.assertAddress(form, self.Kelurahan, other_kecamatan, self.kab_bandung)
+        # Neglawangi's zip is Kertasari's only: it goes, and the list is the
+        # new kecamatan's villages
+        self.assertFalse(form.zip)
+        self.assertEqual(
+            form.wilayah_kelurahan_domain, [("kecamatan_id", "=", other_kecamatan.id)]
+        )
         form.wilayah_kota_id = self.kota_bandung
         self.assertAddress(form, self.Kelurahan, self.Kecamatan, self.kota_bandung)
         form.wilayah_kelurahan_id = self.neglawangi  # back up the chain
@@ -174,6 +205,27 @@ class TestPartnerAddressForm(PartnerAddressCase):
         self.assertEqual(form.state_id, village.provinsi_id.state_id)
         self.assertTrue(form.city)
         self.assertEqual(form.zip, postal_code)
+
+    def test_zip_before_the_country(self):
+        """A zip typed before the country is Indonesian only in a company of
+        Indonesia: other countries' codes look alike (40213 is Düsseldorf's)."""
+        by_postal_code = self.index.by_postal_code
+        postal_code = next(
+            code for code in sorted(by_postal_code) if len(by_postal_code[code]) == 1
+        )
+        self.env.company.country_id = self.env.ref("base.de")
+        form = Form(self.env["res.partner"])
+        form.name = "Jerman"
+        form.city = "Düsseldorf"
+        form.zip = postal_code
+        self.assertFalse(form.country_id)
+        self.assertEqual(form.city, "Düsseldorf")
+        self.env.company.country_id = self.indonesia
+        form = Form(self.env["res.partner"])
+        form.name = "Toko"
+        form.zip = postal_code
+        self.assertEqual(form.country_id, self.indonesia)
+        self.assertTrue(form.wilayah_kelurahan_id)
 
     def test_zip_of_several_villages_narrows_the_kelurahan(self):
         codes = self.index.by_postal_code[self.neglawangi.postal_code]
@@ -202,6 +254,18 @@ class TestPartnerAddressForm(PartnerAddressCase):
         self.assertIn(
             'name="wilayah_kelurahan_id"',
             self.env["res.company"].get_view(view_type="form")["arch"],
+        )
+        # a write of the kelurahan alone (the form sends what changed; a
+        # script, an import) keeps or brings the levels above it
+        other = self.Kelurahan.search([("kecamatan_id", "=", self.kertasari.id)])[-1]
+        self.env.invalidate_all()
+        company.write({"wilayah_kelurahan_id": other.id})
+        self.assertAddress(company.partner_id, other, self.kertasari, self.kab_bandung)
+        company = self.env["res.company"].create(
+            {"name": "PT Skrip", "wilayah_kelurahan_id": self.neglawangi.id}
+        )
+        self.assertAddress(
+            company.partner_id, self.neglawangi, self.kertasari, self.kab_bandung
         )
 
 
@@ -259,6 +323,16 @@ class TestPartnerAddressRecords(PartnerAddressCase):
             }
         )
         self.assertEqual(child.wilayah_kelurahan_id, self.neglawangi)
+        loaded = self.env["res.partner"].load(
+            ["name", "parent_id/.id"], [["Imported child", str(kept.id)]]
+        )
+        self.assertFalse(loaded["messages"])
+        imported = self.env["res.partner"].browse(loaded["ids"])
+        self.assertEqual(imported.wilayah_kelurahan_id, self.neglawangi)
+        # a duplicate is a new address: without the archived unit
+        duplicate = kept.copy()
+        self.assertFalse(duplicate.wilayah_kelurahan_id)
+        self.assertEqual(duplicate.wilayah_kecamatan_id, self.kertasari)
 
     def test_address_format_prints_kelurahan_and_kecamatan(self):
         self.assertEqual(self.indonesia.address_format, ADDRESS_FORMAT)
@@ -301,22 +375,8 @@ class TestPartnerAddressRecords(PartnerAddressCase):
         csv = "Name,Country,Kelurahan\n" + "".join(
             f'{name},{country},"{value}"\n' for name, country, value in rows
         )
-        wizard = self.env["base_import.import"].create(
-            {
-                "res_model": "res.partner",
-                "file": csv.encode(),
-                "file_name": "contacts.csv",
-                "file_type": "text/csv",
-            }
-        )
-        options = dict(DIALOG_OPTIONS, separator=",")
-        preview = wizard.parse_preview(options)
-        self.assertEqual(preview["matches"][2], ["wilayah_kelurahan_id"])
-        result = wizard.execute_import(
-            ["name", "country_id", "wilayah_kelurahan_id"],
-            ["Name", "Country", "Kelurahan"],
-            options,
-        )
+        fnames, result = self.import_contacts(csv)
+        self.assertEqual(fnames, ["name", "country_id", "wilayah_kelurahan_id"])
         self.assertFalse(result["messages"])
         partners = self.env["res.partner"].browse(result["ids"])
         self.assertEqual(len(partners), len(rows))
@@ -347,20 +407,8 @@ class TestPartnerAddressRecords(PartnerAddressCase):
         with file_open(f"{MODULE}/README.md") as readme:
             text = readme.read()
         csv = re.search(r"```csv\n(.*?)```", text, re.S)[1]
-        wizard = self.env["base_import.import"].create(
-            {
-                "res_model": "res.partner",
-                "file": csv.encode(),
-                "file_name": "contacts.csv",
-                "file_type": "text/csv",
-            }
-        )
-        options = dict(DIALOG_OPTIONS, separator=",")
-        headers = csv.splitlines()[0].split(",")
-        matches = wizard.parse_preview(options)["matches"]
-        fnames = [matches[column][0] for column in range(len(headers))]
+        fnames, result = self.import_contacts(csv)
         self.assertEqual(fnames[-1], "wilayah_kelurahan_id")
-        result = wizard.execute_import(fnames, headers, options)
         self.assertFalse(result["messages"])
         for partner, line in zip(
             self.env["res.partner"].browse(result["ids"]),
@@ -399,6 +447,7 @@ class TestPartnerAddressAccess(PartnerAddressCase):
             }
         )
         own = user.partner_id.with_user(user)
+        own.read()  # every field, the dropdowns' domains too
         values = own.read([address_field(key) for key in ADDRESS_LEVELS])[0]
         self.assertEqual(
             values["wilayah_kelurahan_id"][1], self.neglawangi.display_name
