@@ -186,19 +186,20 @@ class WilayahUnitMixin(models.AbstractModel):
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         """The address search's hits first, best first, then the other
-        matches by code; each shown with its parents (its label)."""
+        matches by code; each shown with its parents (its label), also when
+        the text is too short to search (a dropdown just opened)."""
         codes = self._address_hits(
             name,
             operator,
             max(limit or 0, NAME_SEARCH_HITS),
             within=self._address_within(args),
         )
-        if not codes:
-            return super().name_search(name, args, operator, limit)
-        rank = {code: position for position, code in enumerate(codes)}
-        units = self.search_fetch(
-            expression.AND([[("code", "in", codes)], args or []]), ["code"]
-        ).sorted(lambda unit: rank[unit.code])[:limit]
+        units = self.browse()
+        if codes:
+            rank = {code: position for position, code in enumerate(codes)}
+            units = self.search_fetch(
+                expression.AND([[("code", "in", codes)], args or []]), ["code"]
+            ).sorted(lambda unit: rank[unit.code])[:limit]
         if not limit or len(units) < limit:
             others = super(
                 WilayahUnitMixin, self.with_context(wilayah_address_hits_placed=True)
