@@ -161,7 +161,8 @@ class WilayahAddressMixin(models.AbstractModel):
         self._wilayah_picked("kelurahan")
 
     def _wilayah_set(self, fname, value):
-        # assign only a change: each assignment runs that field's onchanges
+        # assign only a change: the form's onchange then runs the changed
+        # field's own onchanges too, and sends back only what changed
         if self[fname] != value:
             self[fname] = value
 
@@ -240,7 +241,8 @@ class WilayahAddressMixin(models.AbstractModel):
                 self._wilayah_set(address_field(key), shared)
                 self._wilayah_picked(key)
                 break
-            if self[address_field(key)] not in shared:
+            current = self[address_field(key)]
+            if current and current not in shared:
                 self._wilayah_set(address_field(key), False)
                 self._wilayah_picked(key)
 
