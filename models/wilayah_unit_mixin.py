@@ -138,7 +138,11 @@ class WilayahUnitMixin(models.AbstractModel):
     def _search_display_name(self, operator, value):
         # The code and name as typed (_rec_names_search), or a hit of the
         # address search: "neglawangi kertasari" finds NEGLAWANGI.
-        if isinstance(value, str) and not any(char.isdigit() for char in value):
+        if (
+            operator in ("ilike", "not ilike", "=", "!=")
+            and isinstance(value, str)
+            and not any(char.isdigit() or char in "%_" for char in value)
+        ):
             # codes are digits: a leaf on them would be constant, and a
             # substring search of 84k codes a sequential scan (name has a
             # trigram index)

@@ -254,6 +254,21 @@ class TestWilayahModels(WilayahCase):
         )
         self.assertFalse(self.Provinsi.name_search("no such province"))
 
+    def test_display_name_search_of_a_text_without_digits(self):
+        """It skips the codes (all digits) without changing the answer."""
+        total = self.Kota.search_count([])
+        bandung = self.Kota.search_count([("display_name", "ilike", "bandung")])
+        self.assertGreaterEqual(bandung, 3)
+        self.assertEqual(
+            self.Kota.search_count([("display_name", "not ilike", "bandung")]),
+            total - bandung,
+        )
+        # a LIKE pattern still reaches the codes
+        self.assertEqual(
+            self.Provinsi.search_count([("display_name", "=like", "__")]),
+            self.Provinsi.search_count([]),
+        )
+
     def test_order_by_code(self):
         for model in WILAYAH_MODELS:
             self.assertEqual(self.env[model]._order, "code")
