@@ -178,22 +178,10 @@ class WilayahAddressMixin(models.AbstractModel):
                 self._wilayah_set(address_field(key), False)
         if not unit:
             return
-        for key in address_ancestors(level_key):
-            self._wilayah_set(address_field(key), unit[LEVELS[key].reference_field])
-        state = unit.provinsi_id.state_id
-        if state:
-            self._wilayah_set("state_id", state)
-            self._wilayah_set("country_id", state.country_id)
-        elif self.country_id.code != COUNTRY_CODE:
-            self._wilayah_set(
-                "country_id",
-                self.env["res.country"].search([("code", "=", COUNTRY_CODE)], limit=1),
-            )
-        kota = self[address_field(CITY_LEVEL)]
-        self._wilayah_set("city", address_name(CITY_LEVEL, kota.name, kota.type))
-        if level_key == POSTAL_LEVEL.key:
-            self._wilayah_set("zip", village_zip(unit.postal_code, self.zip))
-        else:
+        for fname, value in self._wilayah_implied(level_key, unit, self.zip).items():
+            if value:
+                self._wilayah_set(fname, value)
+        if level_key != POSTAL_LEVEL.key:
             villages = self._wilayah_zip_villages()
             if villages and not villages.filtered(
                 lambda village: village.code.startswith(unit.code)
@@ -248,12 +236,33 @@ class WilayahAddressMixin(models.AbstractModel):
 
     # --- writes (imports, RPC) ------------------------------------------------
 
+    def _wilayah_implied(self, level_key, unit, typed_zip=None):
+        """What a unit of ``level_key`` implies for the rest of an address,
+        {field: value}: the levels above it, Odoo's state and country, the
+        city (its kota's name) and, for a village, the zip (``typed_zip`` if
+        the village has it). Empty values where it implies none."""
+        implied = {
+            address_field(key): unit[LEVELS[key].reference_field]
+            for key in address_ancestors(level_key)
+        }
+        state = unit.provinsi_id.state_id
+        kota = unit if level_key == CITY_LEVEL else implied[address_field(CITY_LEVEL)]
+        implied["state_id"] = state
+        implied["country_id"] = state.country_id or self.env["res.country"].search(
+            [("code", "=", COUNTRY_CODE)], limit=1
+        )
+        implied["city"] = address_name(CITY_LEVEL, kota.name, kota.type)
+        if level_key == POSTAL_LEVEL.key:
+            implied["zip"] = village_zip(unit.postal_code, typed_zip)
+        return implied
+
     def _wilayah_completed(self, vals, empty=None):
         """``vals`` with what its lowest unit implies, as picking it in the
-        form does: the levels above it that ``vals`` does not give, and the
-        state, country, city and zip where ``vals`` leaves them empty (on
-        create) or ``empty`` has them empty (on write: the fields empty in
-        every record written)."""
+        form does: the levels above it, also over a False (res.company's
+        inverse of one level reads the others as False), and the state,
+        country, city and zip where ``vals`` leaves them empty (on create) or
+        ``empty`` has them empty (on write: the fields empty in every record
+        written)."""
         for key in reversed(ADDRESS_LEVELS):
             unit_id = vals.get(address_field(key))
             if unit_id:
@@ -261,27 +270,16 @@ class WilayahAddressMixin(models.AbstractModel):
         else:
             return vals
         unit = self.env[LEVELS[key].model].browse(unit_id).sudo()
-        implied = {
-            address_field(ancestor): unit[LEVELS[ancestor].reference_field].id
-            for ancestor in address_ancestors(key)
-        }
-        state = unit.provinsi_id.state_id
-        kota = unit if key == CITY_LEVEL else unit[LEVELS[CITY_LEVEL].reference_field]
-        optional = {
-            "state_id": state.id,
-            "country_id": state.country_id.id,
-            "city": address_name(CITY_LEVEL, kota.name, kota.type),
-            "zip": key == POSTAL_LEVEL.key and village_zip(unit.postal_code, None),
-        }
-        for fname, value in optional.items():
-            if value and not vals.get(fname) and (empty is None or fname in empty):
-                implied[fname] = value
-        # the levels above: also over a False (res.company writes every
-        # level of its address, the ones not written as False)
-        return {
-            **vals,
-            **{fname: value for fname, value in implied.items() if not vals.get(fname)},
-        }
+        levels = set(map(address_field, ADDRESS_LEVELS))
+        completed = dict(vals)
+        for fname, value in self._wilayah_implied(key, unit).items():
+            if not value or vals.get(fname):
+                continue
+            if fname in levels or empty is None or fname in empty:
+                completed[fname] = (
+                    value.id if isinstance(value, models.BaseModel) else value
+                )
+        return completed
 
     # --- archived units -----------------------------------------------------------
 
