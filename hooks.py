@@ -43,3 +43,4 @@ def uninstall_hook(env):
     env["ir.config_parameter"].sudo().search(
         [("key", "=", DATA_CHECKSUM_PARAM)]
     ).unlink()
+    env["wilayah.shape"]._drop_shapes()

@@ -94,7 +94,7 @@ class WilayahApiController(http.Controller):
             if method not in SERVED_METHODS:
                 raise method_not_allowed(method, ALLOW)
             if public:
-                answer = route.answer(None, code, {})
+                answer = route.answer(None, code, {}, None)
             else:
                 answer = self._api_answer(route, code)
         except ApiError as error:
@@ -127,7 +127,8 @@ class WilayahApiController(http.Controller):
             raise unknown_path(request.httprequest.path)
         args = parse_params(route.params, request.httprequest.args)
         index = request.env["wilayah.api.index"].sudo()._get_index()
-        return index.answer(route, code.strip(), args)
+        shapes = request.env["wilayah.shape"].sudo()._shape_source()
+        return index.answer(route, code.strip(), args, shapes)
 
     def _etag_matches(self, etag):
         if_none_match = request.httprequest.if_none_match

@@ -4,6 +4,7 @@ from . import wilayah_kota
 from . import wilayah_kecamatan
 from . import wilayah_kelurahan
 from . import wilayah_data
+from . import wilayah_shape
 from . import wilayah_address_mixin
 from . import res_partner
 from . import res_company

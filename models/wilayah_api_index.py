@@ -40,7 +40,7 @@ class WilayahApiIndex(models.AbstractModel):
                     """
                     SELECT t.code, t.name, COALESCE(%s, ''), COALESCE(%s, ''),
                            COALESCE(t.kemendagri_code, ''), COALESCE(t.active, true),
-                           COALESCE(%s, '')
+                           COALESCE(%s, ''), t.latitude, t.longitude
                       FROM %s t %s
                      WHERE t.code IS NOT NULL AND t.name IS NOT NULL
                     """,

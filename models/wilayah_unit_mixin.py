@@ -15,6 +15,10 @@ NAME_SEARCH_HITS = 50
 # must reach to name it: every word names the unit or a parent, as written
 # (a label scores 0.97-1, the same with a typo 0.86).
 REFERENCE_MIN_SCORE = 0.9
+MAP_URL = (
+    "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lng:.6f}"
+    "#map={zoom}/{lat:.6f}/{lng:.6f}"
+)
 
 
 def unit_fields(level_key):
@@ -83,6 +87,18 @@ class WilayahUnitMixin(models.AbstractModel):
         help="Code of the same unit in Kemendagri's numbering (dotted, e.g. "
         "32.04.31). Several codes are separated by commas where BPS merges "
         "Kemendagri units; empty where Kemendagri has no such unit.",
+    )
+
+    latitude = fields.Float(
+        digits=(9, 6),
+        help="Of the unit's centroid (degrees, WGS 84), from the bundled "
+        "boundaries; empty where they have none.",
+    )
+    longitude = fields.Float(digits=(9, 6), help="Of the unit's centroid, as latitude.")
+    map_url = fields.Char(
+        string="Map",
+        compute="_compute_map_url",
+        help="The centroid on OpenStreetMap.",
     )
 
     _sql_constraints = [
@@ -241,6 +257,17 @@ class WilayahUnitMixin(models.AbstractModel):
                 unit.display_name = (
                     f"{unit.code} {unit.name}" if unit.code else (unit.name or "")
                 )
+
+    @api.depends("latitude", "longitude")
+    def _compute_map_url(self):
+        zoom = self._level().map_zoom
+        for unit in self:
+            if unit.latitude or unit.longitude:
+                unit.map_url = MAP_URL.format(
+                    lat=unit.latitude, lng=unit.longitude, zoom=zoom
+                )
+            else:
+                unit.map_url = False
 
     @api.depends("code", "kemendagri_code")
     def _compute_type(self):

@@ -94,11 +94,24 @@ class TestWilayahApi(WilayahApiCase):
     def test_provinsi_detail(self):
         self.assertEqual(
             self.get_json("/api/provinsi/32"),
-            {**JAWA_BARAT, "kemendagri_code": "32", "active": True},
+            {
+                **JAWA_BARAT,
+                "kemendagri_code": "32",
+                "active": True,
+                "latitude": -6.920631,
+                "longitude": 107.603319,
+            },
         )
         self.assertEqual(
             self.get_json("/api/provinsi/11"),
-            {"code": "11", "name": "ACEH", "kemendagri_code": "11", "active": True},
+            {
+                "code": "11",
+                "name": "ACEH",
+                "kemendagri_code": "11",
+                "active": True,
+                "latitude": 4.225729,
+                "longitude": 96.911874,
+            },
         )
 
     # --- kota ---------------------------------------------------------------
@@ -154,6 +167,8 @@ class TestWilayahApi(WilayahApiCase):
                 "province": JAWA_BARAT,
                 "kemendagri_code": "32.04",
                 "active": True,
+                "latitude": -7.097588,
+                "longitude": 107.608727,
             },
         )
 
@@ -204,6 +219,8 @@ class TestWilayahApi(WilayahApiCase):
                 "province": JAWA_BARAT,
                 "kemendagri_code": "32.04.31",
                 "active": True,
+                "latitude": -7.235568,
+                "longitude": 107.677485,
             },
         )
 
@@ -281,6 +298,8 @@ class TestWilayahApi(WilayahApiCase):
                 "province": JAWA_BARAT,
                 "kemendagri_code": "32.04.31.2005",
                 "active": True,
+                "latitude": -7.27368,
+                "longitude": 107.69499,
             },
         )
         latiung = self.get_json("/api/kelurahan/1101010001")

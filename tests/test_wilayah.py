@@ -101,7 +101,7 @@ class TestWilayahIndex(BaseCase):
             "kecamatan": ["code", "name", "city_code"],
             "kelurahan": ["code", "name", "postal_code", "district_code"],
         }
-        tail = ["kemendagri_code", "active"]
+        tail = ["kemendagri_code", "active", "latitude", "longitude"]
         detail_keys = {
             "provinsi": ["code", "name", *tail],
             "kota": ["code", "name", "type", "province", *tail],

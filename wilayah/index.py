@@ -17,6 +17,7 @@ from collections import OrderedDict, defaultdict
 from typing import NamedTuple
 
 from .errors import ApiError, invalid_code, not_found, quoted
+from .geo import NEAREST_MAX_METRES, geojson_feature
 from .levels import LEVELS, POSTAL_LEVEL, ancestors, is_postal_code
 from .search import AddressSearch
 
@@ -36,6 +37,8 @@ class Unit(NamedTuple):
     kemendagri_code: str
     active: bool
     type: str = ""  # a value of its level's types, "" for none (levels.py)
+    latitude: float | None = None  # of its centroid; None where unknown
+    longitude: float | None = None
 
 
 class Answer(NamedTuple):
@@ -244,6 +247,8 @@ class RegionIndex:
             answer[LEVELS[ancestor].detail_key] = self.ref(ancestor, code)
         answer["kemendagri_code"] = unit.kemendagri_code
         answer["active"] = unit.active
+        answer["latitude"] = unit.latitude
+        answer["longitude"] = unit.longitude
         return answer
 
     def display_name(self, level_key, unit):
@@ -278,6 +283,8 @@ class RegionIndex:
             item["postal_code"] = unit.postal_code
         for ancestor, code in self.ancestor_codes(hit.level, unit).items():
             item[ancestor] = self.ref(ancestor, code)
+        item["latitude"] = unit.latitude
+        item["longitude"] = unit.longitude
         item["label"] = self.label(hit.level, unit)
         item["score"] = hit.score
         return item
@@ -294,15 +301,19 @@ class RegionIndex:
 
     # --- answers (one per route family; see routes.py) ----------------------
 
-    def answer(self, route, code, args):
+    def answer(self, route, code, args, shapes=None):
         """The serialized answer of ``route``, from the cache when it was
         asked before. ``args`` are the route's parsed parameters: normalised
-        values, so that spellings of one value share one entry."""
+        values, so that spellings of one value share one entry. ``shapes``
+        (geo.ShapeSource) serves the routes of coordinates and boundaries."""
+        if not route.cached:
+            payload, total = route.answer(self, code, args, shapes)
+            return serialize(payload, total, self.version.encode())
         key = (route.name, code, tuple(args.values()))
         cache = self.search_answers if route.many_answers else self.answers
         answer = cache.get(key)
         if answer is None:
-            payload, total = route.answer(self, code, args)
+            payload, total = route.answer(self, code, args, shapes)
             answer = serialize(payload, total, self.version.encode())
             cache.put(key, answer)
         return answer
@@ -347,6 +358,32 @@ class RegionIndex:
             args["q"], limit=args["limit"], levels=args.get("level"), within=within
         )
         return [self.alamat_item(hit) for hit in hits], None
+
+    def lokasi_answer(self, shapes, args):
+        """The unit at a point (``level``, a village by default), as its
+        detail route answers it."""
+        level = LEVELS[args["level"]]
+        code = shapes.locate(level.key, args["lng"], args["lat"])
+        unit = self.units[level.key].get(code) if code else None
+        if unit is None:
+            raise ApiError(
+                404,
+                f"No {level.label} at latitude {args['lat']}, longitude "
+                f"{args['lng']} (nor within {NEAREST_MAX_METRES} m of one).",
+            )
+        return self.detail(level.key, unit), None
+
+    def geojson_answer(self, shapes, level_key, code):
+        """The unit's boundary, a GeoJSON Feature (geo.py)."""
+        unit = self.unit(level_key, code)
+        shape = shapes.boundary(level_key, unit.code)
+        if not shape:
+            raise ApiError(
+                404,
+                f"No boundary is known for {LEVELS[level_key].label} "
+                f'{quoted(code)} (README, "Coordinates and boundaries").',
+            )
+        return geojson_feature(level_key, unit.code, unit.name, shape), None
 
     def search_answer(self, args):
         limit = args.get("limit")

@@ -94,6 +94,10 @@ class Level:
     example: tuple
     # The name filter of the list's documented example, and its answer.
     list_example: tuple
+    # The zoom of a map showing one unit (OpenStreetMap's 0-19).
+    map_zoom: int
+    # The example unit's centroid (latitude, longitude), as shipped.
+    example_location: tuple
     # Words (casefolded, without dots) that people write before a unit's name
     # to say its level ("kec", "prov"); its types' words say a type too.
     words: tuple = ()
@@ -196,6 +200,8 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=38,
             example=("32", "JAWA BARAT", "32"),
+            map_zoom=7,
+            example_location=(-6.920631, 107.603319),
             list_example=(
                 "jawa",
                 [
@@ -224,6 +230,8 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=514,
             example=("3204", "BANDUNG", "32.04"),
+            map_zoom=10,
+            example_location=(-7.097588, 107.608727),
             list_example=(
                 "bandung",
                 [
@@ -256,6 +264,8 @@ LEVELS = {
             has_postal_code=False,
             shipped_units=7277,
             example=("3204050", "KERTASARI", "32.04.31"),
+            map_zoom=12,
+            example_location=(-7.235568, 107.677485),
             list_example=(
                 "cicalengka",
                 [{"code": "3204100", "name": "CICALENGKA", "city_code": "3204"}],
@@ -281,6 +291,8 @@ LEVELS = {
             has_postal_code=True,
             shipped_units=84197,
             example=("3204050001", "NEGLAWANGI", "32.04.31.2005", "40386"),
+            map_zoom=14,
+            example_location=(-7.27368, 107.69499),
             list_example=(
                 "neglawangi",
                 [

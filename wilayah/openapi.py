@@ -17,7 +17,13 @@ from werkzeug.http import HTTP_STATUS_CODES
 from .docs_page import DOCS_PATH, OPENAPI_PATH
 from .errors import SERVER_ERROR, invalid_code, method_not_allowed, not_found
 from .index import answer_of
-from .levels import LEVELS, POSTAL_CODE_PATTERN, POSTAL_CODES_PATTERN, ancestors
+from .levels import (
+    LEVEL_KEYS,
+    LEVELS,
+    POSTAL_CODE_PATTERN,
+    POSTAL_CODES_PATTERN,
+    ancestors,
+)
 from .routes import (
     ALLOW,
     CORS_EXPOSE_HEADERS,
@@ -59,7 +65,8 @@ ERRORS = {
         "BadRequest",
         "Malformed input: a code that is not digits of a valid length, a postal "
         "code that is not 5 digits, `q` shorter than 3 characters, a bad "
-        "`limit`/`offset`.",
+        "`limit`/`offset`, a `lat`/`lng` that is missing, not a decimal number "
+        "or out of range.",
     ),
     401: (
         "Unauthorized",
@@ -67,8 +74,9 @@ ERRORS = {
     ),
     404: (
         "NotFound",
-        "A well-formed code or postal code that matches nothing (or an unknown "
-        "`/api/...` path).",
+        "A well-formed code or postal code that matches nothing, a point in no "
+        "unit (the sea, abroad), a unit whose boundary is not known (or an "
+        "unknown `/api/...` path).",
     ),
     405: (
         "MethodNotAllowed",
@@ -113,6 +121,12 @@ village may have several, comma-separated (`"23895,23898"`), or none (`""`).
 gives `[]`. `limit`/`offset` page them and `X-Total-Count` gives the total.
 `name` and `q` match literally (`%`, `_`, `\\` are plain characters),
 case-insensitively, ignoring surrounding blanks.
+
+**Map.** Detail answers and address hits carry the unit's centroid
+(`latitude`, `longitude`; `null` where its boundary is not known).
+`/api/lokasi?lat=&lng=` answers the village at a point and
+`/api/{{level}}/{{code}}/geojson` a unit's boundary, from simplified boundaries
+(accurate to some tens of metres; see the README).
 
 **Caching.** Every answer has an `ETag`; a request with a matching
 `If-None-Match` gets `304 Not Modified` without a body. Answers are gzipped when
@@ -174,6 +188,10 @@ def _parameter_schema(param):
     if param.kind == "levels":
         keys = "|".join(LEVELS)
         return {"type": "string", "pattern": rf"^\s*({keys})?(\s*,\s*({keys})?)*\s*$"}
+    if param.kind == "level":
+        return {"type": "string", "enum": list(LEVELS), "default": param.default}
+    if param.kind == "degrees":
+        return {"type": "number", "minimum": param.minimum, "maximum": param.maximum}
     if param.kind == "postal":
         return {"type": "string", "pattern": f"^{POSTAL_CODE_PATTERN}$"}
     if param.kind == "count":
@@ -200,7 +218,8 @@ def _parameter(param, where):
         "schema": _parameter_schema(param),
     }
     if param.example is not None:
-        parameter["example"] = param.example
+        numeric = param.kind == "degrees"
+        parameter["example"] = float(param.example) if numeric else param.example
     return parameter
 
 
@@ -256,6 +275,10 @@ def _schemas():
         "type": "boolean",
         "description": "False for a unit no longer in the current data.",
     }
+    coordinates = {
+        "latitude": _degrees(-90, 90, "Latitude"),
+        "longitude": _degrees(-180, 180, "Longitude"),
+    }
 
     def code(level):
         return {"type": "string", "pattern": level.code_pattern}
@@ -286,7 +309,7 @@ def _schemas():
             item[LEVELS[level.parent].code_key] = code(LEVELS[level.parent])
         for ancestor in ancestors(level.key):
             detail[LEVELS[ancestor].detail_key] = ref(LEVELS[ancestor])
-        detail.update(kemendagri_code=kemendagri, active=active)
+        detail.update(kemendagri_code=kemendagri, active=active, **coordinates)
         example = EXAMPLES.units[level.key][level.example_code]
         schemas[list_schema_name(level.key)] = _object(item)
         schemas[detail_schema_name(level.key)] = _object(
@@ -306,7 +329,8 @@ def _schemas():
         },
         ROUTES_BY_NAME["search"].example,
     )
-    schemas["AlamatHit"] = _alamat_hit_schema(string, postal, ref)
+    schemas["AlamatHit"] = _alamat_hit_schema(string, postal, ref, coordinates)
+    schemas["Boundary"] = _boundary_schema()
     schemas["Error"] = _object(
         {
             "status": {"type": "integer", "description": "The HTTP status."},
@@ -317,7 +341,53 @@ def _schemas():
     return schemas
 
 
-def _alamat_hit_schema(string, postal, ref):
+def _degrees(low, high, what):
+    return {
+        "type": ["number", "null"],
+        "minimum": low,
+        "maximum": high,
+        "description": f"{what} of the unit's centroid, in decimal degrees (WGS "
+        "84); `null` where its boundary is not known.",
+    }
+
+
+def _boundary_schema():
+    """A GeoJSON Feature with a MultiPolygon (RFC 7946), as the geojson
+    routes answer it."""
+    position = {
+        "type": "array",
+        "prefixItems": [
+            {"type": "number", "minimum": -180, "maximum": 180},
+            {"type": "number", "minimum": -90, "maximum": 90},
+        ],
+        "minItems": 2,
+        "maxItems": 2,
+        "description": "[longitude, latitude]",
+    }
+    ring = {"type": "array", "items": position, "minItems": 4}
+    polygon = {"type": "array", "items": ring, "minItems": 1}
+    return _object(
+        {
+            "type": {"const": "Feature"},
+            "geometry": _object(
+                {
+                    "type": {"const": "MultiPolygon"},
+                    "coordinates": {"type": "array", "items": polygon, "minItems": 1},
+                }
+            ),
+            "properties": _object(
+                {
+                    "code": {"type": "string", "description": "Its BPS code."},
+                    "name": {"type": "string"},
+                    "level": {"type": "string", "enum": list(LEVELS)},
+                }
+            ),
+        },
+        ROUTES_BY_NAME[f"{LEVEL_KEYS[-1]}_geojson"].example,
+    )
+
+
+def _alamat_hit_schema(string, postal, ref, coordinates):
     """A hit of /api/alamat: the parents above its level, a postal code for
     a village."""
     types = [kind for level in LEVELS.values() for kind in level.types]
@@ -352,6 +422,7 @@ def _alamat_hit_schema(string, postal, ref):
             for level in LEVELS.values()
             if level.child
         },
+        **coordinates,
         "label": {
             "type": "string",
             "description": "Ready to show: its name and its parents' names, "
@@ -367,7 +438,16 @@ def _alamat_hit_schema(string, postal, ref):
         },
     }
     schema = _object(properties, ROUTES_BY_NAME["alamat"].example[0])
-    schema["required"] = ["level", "code", "name", "type", "label", "score"]
+    schema["required"] = [
+        "level",
+        "code",
+        "name",
+        "type",
+        "latitude",
+        "longitude",
+        "label",
+        "score",
+    ]
     return schema
 
 

@@ -5,6 +5,7 @@ answer cache keys on these values, so "offset=01" and "offset=1" share one
 entry.
 """
 
+import re
 from dataclasses import dataclass
 
 from .errors import ApiError, invalid_code, quoted
@@ -16,6 +17,10 @@ MAX_LIMIT = 100_000
 # Past 18 digits a count is beyond any list anyway; int() would refuse more
 # than 4300 digits (a ValueError, so a 500).
 MAX_COUNT_DIGITS = 18
+# A decimal number as people and programs write degrees: -6.2, 106.816666,
+# 1e-3. More than 32 characters is no coordinate.
+DECIMAL = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,3})?"
+MAX_DEGREES_LENGTH = 32
 
 
 def text(value):
@@ -29,8 +34,10 @@ def text(value):
 class Param:
     """A parameter: ``kind`` is "text", "query" (text searched as an address,
     read as the search engine reads it), "code" (of ``level``; of any level
-    when ``level`` is None), "levels" (level keys, comma-separated), "count",
-    or "postal" (a postal code path parameter, checked by the index)."""
+    when ``level`` is None), "levels" (level keys, comma-separated), "level"
+    (one level key), "count", "degrees" (a required decimal number from
+    ``minimum`` to ``maximum``), or "postal" (a postal code path parameter,
+    checked by the index)."""
 
     name: str
     kind: str
@@ -40,11 +47,11 @@ class Param:
     maximum: int | None = None
     min_length: int = 0
     example: str | None = None
-    default: int | None = None  # the value of a missing "count"
+    default: object = None  # the value of a missing "count" or "level"
 
     @property
     def required(self):
-        return self.min_length > 0
+        return self.min_length > 0 or self.kind == "degrees"
 
     def parse(self, raw):
         """The normalised value of ``raw`` (a str or None), or an ApiError 400."""
@@ -57,12 +64,16 @@ class Param:
                     f"{self.min_length} characters.",
                 )
             return normalize_query(value) if self.kind == "query" else value
+        if self.kind == "degrees":
+            return self._degrees(value)
         if value is None:
             return self.default
         if self.kind == "code":
             return self._code(value)
         if self.kind == "levels":
             return self._levels(value)
+        if self.kind == "level":
+            return self._level(value)
         if self.kind == "count":
             return self._count(value)
         raise ValueError(f"No parsing for parameters of kind {self.kind!r}")
@@ -104,6 +115,35 @@ class Param:
                 f"one or more of {', '.join(LEVEL_KEYS)}, comma-separated.",
             )
         return tuple(key for key in LEVEL_KEYS if key in keys) or None
+
+    def _level(self, value):
+        if value not in LEVEL_KEYS:
+            raise ApiError(
+                400,
+                f"Unknown level {quoted(value)} in '{self.name}': expected one "
+                f"of {', '.join(LEVEL_KEYS)}.",
+            )
+        return value
+
+    def _degrees(self, value):
+        """A float from plain decimal digits only: float() would also take
+        "nan", "inf", "1_0" and non-ASCII digits."""
+        if value is None:
+            raise ApiError(400, f"Parameter '{self.name}' is required.")
+        if len(value) > MAX_DEGREES_LENGTH or not re.fullmatch(DECIMAL, value):
+            raise ApiError(
+                400,
+                f"Invalid '{self.name}' value {quoted(value)}: expected a decimal "
+                f"number of degrees such as {self.example}.",
+            )
+        number = float(value)
+        if not self.minimum <= number <= self.maximum:
+            raise ApiError(
+                400,
+                f"Invalid '{self.name}' value {quoted(value)}: expected degrees "
+                f"from {self.minimum} to {self.maximum}.",
+            )
+        return number + 0.0  # -0.0 and 0.0: one value, one cache key
 
     def _count(self, value):
         number = None

@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .docs_page import DOCS_HEADERS, DOCS_PATH, OPENAPI_PATH, docs_answer
+from .geo import LOOKUP_LEVEL, NEAREST_MAX_METRES
 from .index import RegionIndex, Unit
-from .levels import LEVELS
+from .levels import LEVEL_KEYS, LEVELS
 from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
 from .search import MAX_WORDS
 
@@ -37,10 +38,11 @@ def detail_schema_name(level_key):
 @dataclass(frozen=True, eq=False)  # one object per route: compared by identity
 class Route:
     name: str  # the controller's endpoint and the OpenAPI operationId
-    kind: str  # list, detail, kodepos, search or documentation
+    kind: str  # list, detail, kodepos, search, alamat, lokasi, geojson or documentation
     path: str  # werkzeug rule; <code> is the one path parameter
-    # (index, code, args) -> (payload, X-Total-Count or None); a public row's
-    # gets no index and returns its finished Answer (index.answer_of).
+    # (index, code, args, shapes) -> (payload, X-Total-Count or None), where
+    # shapes is a geo.ShapeSource; a public row's gets no index nor shapes and
+    # returns its finished Answer (index.answer_of).
     answer: Callable
     tag: str
     summary: str
@@ -59,6 +61,11 @@ class Route:
     # Its distinct answers are many, each asked rarely: the index keeps them
     # in a small cache of their own (index.SEARCH_CACHE_BYTES).
     many_answers: bool = False
+    # Its answers are kept at all (a point's are not: each is asked once).
+    cached: bool = True
+    # `example` is the answer to `example_request` exactly; False where it
+    # is shortened (a boundary's coordinates).
+    example_exact: bool = True
 
     @property
     def level(self):
@@ -68,7 +75,7 @@ class Route:
         return self.path.replace("<string:code>", code)
 
 
-def _openapi_answer(_index, _code, _args):
+def _openapi_answer(_index, _code, _args, _shapes):
     # Imported late: the document is built from this table.
     from .openapi import openapi_answer  # pylint: disable=import-outside-toplevel
 
@@ -81,6 +88,7 @@ def _example_index():
     rows, parent_code = {}, ""
     for level in LEVELS.values():
         code, name, kemendagri, *postal = level.example
+        latitude, longitude = level.example_location
         rows[level.key] = [
             Unit(
                 code,
@@ -90,6 +98,8 @@ def _example_index():
                 kemendagri,
                 True,
                 level.unit_type(code, kemendagri) or "",
+                latitude,
+                longitude,
             )
         ]
         parent_code = code
@@ -133,7 +143,7 @@ def list_route(level):
         name=f"{level.key}_list",
         kind="list",
         path=f"/api/{level.key}",
-        answer=lambda index, _code, args: index.list_answer(level.key, args),
+        answer=lambda index, _code, args, _shapes: index.list_answer(level.key, args),
         tag=level.title,
         summary=f"List {level.plural}",
         description="The matching units, by code (`[]` when none; example: "
@@ -151,7 +161,7 @@ def detail_route(level):
         name=f"{level.key}_detail",
         kind="detail",
         path=f"/api/{level.key}/<string:code>",
-        answer=lambda index, code, _args: index.detail_answer(level.key, code),
+        answer=lambda index, code, _args, _shapes: index.detail_answer(level.key, code),
         tag=level.title,
         summary=f"One {level.word}",
         description="The unit, with its ancestors and Kemendagri code.",
@@ -164,6 +174,70 @@ def detail_route(level):
         not_found=True,
     )
 
+
+def geojson_route(level):
+    example = EXAMPLES.units[level.key][level.example_code]
+    lat, lng, step = example.latitude, example.longitude, 0.01
+    outline = [[lng - step, lat - step], [lng + step, lat - step], [lng, lat + step]]
+    return Route(
+        name=f"{level.key}_geojson",
+        kind="geojson",
+        path=f"/api/{level.key}/<string:code>/geojson",
+        answer=lambda index, code, _args, shapes: index.geojson_answer(
+            shapes, level.key, code
+        ),
+        tag="Map",
+        summary=f"The boundary of one {level.word}",
+        description="A GeoJSON Feature (RFC 7946): a MultiPolygon of "
+        "[longitude, latitude] positions, properties `code`, `name` and `level`. "
+        "The example's coordinates are shortened.",
+        schema=schema_ref("Boundary"),
+        example_request=f"/api/{level.key}/{level.example_code}/geojson",
+        example={
+            "type": "Feature",
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [[[*outline, outline[0]]]],
+            },
+            "properties": {
+                "code": example.code,
+                "name": example.name,
+                "level": level.key,
+            },
+        },
+        code=code_param(level.key, "path"),
+        not_found=True,
+        many_answers=True,
+        example_exact=False,
+    )
+
+
+LOKASI_EXAMPLE = EXAMPLES.units[LOOKUP_LEVEL][LEVELS[LOOKUP_LEVEL].example_code]
+LOKASI_PARAMS = (
+    Param(
+        "lat",
+        "degrees",
+        "Latitude of the point, in decimal degrees (WGS 84), from -90 to 90.",
+        minimum=-90,
+        maximum=90,
+        example=f"{LOKASI_EXAMPLE.latitude}",
+    ),
+    Param(
+        "lng",
+        "degrees",
+        "Longitude of the point, in decimal degrees (WGS 84), from -180 to 180.",
+        minimum=-180,
+        maximum=180,
+        example=f"{LOKASI_EXAMPLE.longitude}",
+    ),
+    Param(
+        "level",
+        "level",
+        f"Answer the unit of this level instead: one of {', '.join(LEVEL_KEYS)}.",
+        default=LOOKUP_LEVEL,
+        example="kecamatan",
+    ),
+)
 
 POSTAL_CODE = Param(
     "code",
@@ -239,7 +313,7 @@ ROUTES = (
         name="kodepos",
         kind="kodepos",
         path="/api/kodepos/<string:code>",
-        answer=lambda index, code, _args: index.kodepos_answer(code),
+        answer=lambda index, code, _args, _shapes: index.kodepos_answer(code),
         tag="Kode pos",
         summary="Villages with a postal code",
         description="Every village that has this postal code, by code.",
@@ -263,7 +337,7 @@ ROUTES = (
         name="search",
         kind="search",
         path="/api/search",
-        answer=lambda index, _code, args: index.search_answer(args),
+        answer=lambda index, _code, args, _shapes: index.search_answer(args),
         tag="Search",
         summary="Search every level by name",
         description="The matches of every level, grouped; each group by code "
@@ -291,7 +365,7 @@ ROUTES = (
         name="alamat",
         kind="alamat",
         path="/api/alamat",
-        answer=lambda index, _code, args: index.alamat_answer(args),
+        answer=lambda index, _code, args, _shapes: index.alamat_answer(args),
         tag="Search",
         summary="Address search: what people type into an address box",
         description="The best hits, best first (`[]` when none), each with its "
@@ -305,6 +379,27 @@ ROUTES = (
         not_found=True,
         many_answers=True,
     ),
+    Route(
+        name="lokasi",
+        kind="lokasi",
+        path="/api/lokasi",
+        answer=lambda index, _code, args, shapes: index.lokasi_answer(shapes, args),
+        tag="Map",
+        summary="The village (or unit of another level) at a point",
+        description=f"The {LEVELS[LOOKUP_LEVEL].word} whose boundary holds the "
+        f"point, as its detail route answers it; where simplified boundaries leave "
+        f"a gap along a border or coast, the nearest within {NEAREST_MAX_METRES} m. "
+        "A higher `level` answers that village's parent (or, where no village "
+        "is known, the unit of that level there).",
+        schema={"oneOf": [schema_ref(detail_schema_name(key)) for key in LEVEL_KEYS]},
+        example_request="/api/lokasi?"
+        + "&".join(f"{param.name}={param.example}" for param in LOKASI_PARAMS[:2]),
+        example=EXAMPLES.detail(LOOKUP_LEVEL, LOKASI_EXAMPLE),
+        params=LOKASI_PARAMS,
+        not_found=True,
+        cached=False,
+    ),
+    *(geojson_route(level) for level in LEVELS.values()),
     # The documentation's own two rows: the document describes this table.
     Route(
         name="openapi",
@@ -322,7 +417,7 @@ ROUTES = (
         name="docs",
         kind="documentation",
         path=DOCS_PATH,
-        answer=lambda _index, _code, _args: docs_answer(),
+        answer=lambda _index, _code, _args, _shapes: docs_answer(),
         tag="Documentation",
         summary="This documentation page (Swagger UI)",
         description="An HTML page rendering this document.",
