@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..wilayah.address import (
     ADDRESS_LEVELS,
@@ -8,12 +8,13 @@ from ..wilayah.address import (
     address_name,
     printed_name_field,
 )
-from ..wilayah.levels import LEVELS
+from ..wilayah.levels import LEVELS, POSTAL_LEVEL
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
     _inherit = ["res.partner", "wilayah.address.mixin"]
+    _wilayah_coordinate_fields = ("partner_latitude", "partner_longitude")
 
     # Stored and indexed: contacts are searched, filtered and grouped by them.
     wilayah_kota_id = fields.Many2one(index=True)
@@ -103,3 +104,41 @@ class ResPartner(models.Model):
 
     def _view_get_address(self, arch):
         return self._wilayah_address_view(super()._view_get_address(arch))
+
+    def action_wilayah_locate(self):
+        """Fill each partner's kelurahan from its coordinates (``partner_latitude``,
+        ``partner_longitude``: base_geolocalize's Geo Location, an import...),
+        with what it implies, as picking it in the form does."""
+        shapes = self.env["wilayah.shape"].sudo()
+        villages = self.env[POSTAL_LEVEL.model]
+        for partner in self:
+            lat, lng = partner.partner_latitude, partner.partner_longitude
+            if not (lat or lng):
+                raise UserError(
+                    _(
+                        "%(partner)s has no coordinates (Geo Latitude and Geo "
+                        "Longitude).",
+                        partner=partner.display_name,
+                    )
+                )
+            code = shapes._locate(POSTAL_LEVEL.key, lng, lat)
+            village = code and villages.search([("code", "=", code)], limit=1)
+            if not village:
+                raise UserError(
+                    _(
+                        "No kelurahan/desa is known at latitude %(lat)s, "
+                        "longitude %(lng)s.",
+                        lat=lat,
+                        lng=lng,
+                    )
+                )
+            vals = {
+                fname: value.id if isinstance(value, models.BaseModel) else value
+                for fname, value in partner._wilayah_implied(
+                    POSTAL_LEVEL.key, village, partner.zip
+                ).items()
+                if value
+            }
+            vals[address_field(POSTAL_LEVEL.key)] = village.id
+            partner.write(vals)
+        return True

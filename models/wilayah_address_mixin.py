@@ -61,6 +61,10 @@ class WilayahAddressMixin(models.AbstractModel):
     _name = "wilayah.address.mixin"
     _description = "Indonesian Address"
 
+    # The model's coordinates (latitude, longitude): a form with them gets a
+    # button that fills the address from them (action_wilayah_locate).
+    _wilayah_coordinate_fields = ()
+
     wilayah_kota_id, wilayah_kecamatan_id, wilayah_kelurahan_id = address_fields()
     wilayah_kota_domain, wilayah_kecamatan_domain, wilayah_kelurahan_domain = (
         domain_fields()
@@ -99,7 +103,36 @@ class WilayahAddressMixin(models.AbstractModel):
                 if city.get("readonly"):
                     node.set("readonly", city.get("readonly"))
                 city.addprevious(node)
+            if self._wilayah_coordinate_fields:
+                self._wilayah_locate_button(city)
         return arch
+
+    def _wilayah_locate_button(self, city):
+        """The button that fills the address from the partner's coordinates
+        (res.partner's ``partner_latitude``/``partner_longitude``), after the
+        kelurahan: shown where there are coordinates and the address is or
+        may become Indonesian."""
+        kelurahan = city.getparent().find(
+            f"field[@name='{address_field(POSTAL_LEVEL.key)}']"
+        )
+        coordinates = self._wilayah_coordinate_fields
+        no_coordinates = " and ".join(f"not {fname}" for fname in coordinates)
+        button = etree.Element(
+            "button",
+            name="action_wilayah_locate",
+            type="object",
+            string=_("Kelurahan from coordinates"),
+            icon="fa-map-marker",
+            invisible=f"({no_coordinates}) or (country_id and country_code != "
+            f"'{COUNTRY_CODE}')",
+        )
+        button.set("class", "btn btn-link p-0 mb-2")
+        if city.get("readonly"):
+            hidden = f"{button.get('invisible')} or ({city.get('readonly')})"
+            button.set("invisible", hidden)
+        kelurahan.addnext(button)
+        for fname in coordinates:
+            button.addnext(etree.Element("field", name=fname, invisible="1"))
 
     # --- dropdowns ------------------------------------------------------------
 
