@@ -13,3 +13,4 @@ from . import test_i18n
 from . import test_reinstall
 from . import test_alamat
 from . import test_partner_address
+from . import test_geo
