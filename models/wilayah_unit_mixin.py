@@ -15,6 +15,10 @@ NAME_SEARCH_HITS = 50
 # must reach to name it: every word names the unit or a parent, as written
 # (a label scores 0.97-1, the same with a typo 0.86).
 REFERENCE_MIN_SCORE = 0.9
+CENTROID_HELP = (
+    "Of the unit's centroid (decimal degrees, WGS 84), from the bundled "
+    "boundaries; empty where they have none."
+)
 MAP_URL = (
     "https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lng:.6f}"
     "#map={zoom}/{lat:.6f}/{lng:.6f}"
@@ -89,12 +93,8 @@ class WilayahUnitMixin(models.AbstractModel):
         "Kemendagri units; empty where Kemendagri has no such unit.",
     )
 
-    latitude = fields.Float(
-        digits=(9, 6),
-        help="Of the unit's centroid (degrees, WGS 84), from the bundled "
-        "boundaries; empty where they have none.",
-    )
-    longitude = fields.Float(digits=(9, 6), help="Of the unit's centroid, as latitude.")
+    latitude = fields.Float(digits=(9, 6), help=CENTROID_HELP)
+    longitude = fields.Float(digits=(9, 6), help=CENTROID_HELP)
     map_url = fields.Char(
         string="Map",
         compute="_compute_map_url",
