@@ -9,8 +9,11 @@ from odoo.tools import SQL, file_open
 from ..wilayah import ADDON as MODULE
 from ..wilayah.geo import (
     GRID,
+    LOCATE_SQL,
     LOOKUP_LEVEL,
     NEAREST_MAX_DEGREES,
+    NEAREST_SQL,
+    SHAPES_TABLE,
     ShapeSource,
     read_shapes_file,
     shapes_file,
@@ -21,12 +24,8 @@ from .wilayah_data import DATA_CHECKSUM_PARAM
 _logger = logging.getLogger(__name__)
 
 SHAPES_CHECKSUM_PARAM = "wilayah.shapes.checksum"
-# Outside the ORM: PostgreSQL's own geometric types (not PostGIS, which most
-# hosts lack). One row per ring; `position` 0 is a polygon's outer ring, the
-# others its holes. The GiST index on its bounding box (`bounds`) finds the
-# rings whose box holds a point (GiST indexes no polygon @> point), then
-# `@>` tests the ring itself.
-SHAPES_TABLE = "wilayah_shape"
+# Outside the ORM: PostgreSQL's own geometric types, not PostGIS, which most
+# hosts lack (the rows: wilayah/geo.py, SHAPES_TABLE).
 CREATE_SHAPES_TABLE = f"""
     CREATE TABLE IF NOT EXISTS {SHAPES_TABLE} (
         level varchar NOT NULL,
@@ -97,7 +96,7 @@ class WilayahShape(models.AbstractModel):
                     centroids.write(f"{level_key}\t{code}\t{lat}\t{lng}\n")
                     for part, polygon in enumerate(shape):
                         for position, ring in enumerate(polygon):
-                            xs, ys = [x for x, _ in ring], [y for _, y in ring]
+                            xs, ys = zip(*ring, strict=True)
                             bounds = (
                                 f"({min(xs) / GRID},{min(ys) / GRID}),"
                                 f"({max(xs) / GRID},{max(ys) / GRID})"
@@ -176,54 +175,12 @@ class WilayahShape(models.AbstractModel):
     @api.model
     def _locate_in(self, level_key, lng, lat):
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT code
-                  FROM %(table)s
-                 WHERE bounds @> box(point(%(lng)s, %(lat)s), point(%(lng)s, %(lat)s))
-                   AND ring @> point(%(lng)s, %(lat)s) AND level = %(level)s
-                 GROUP BY code
-                HAVING count(*) FILTER (WHERE position = 0)
-                       > count(*) FILTER (WHERE position > 0)
-                 ORDER BY min(area(path(ring))) FILTER (WHERE position = 0), code
-                 LIMIT 1
-                """,
-                table=SQL.identifier(SHAPES_TABLE),
-                lng=lng,
-                lat=lat,
-                level=level_key,
-            )
-        )
+        args = {"level": level_key, "lng": lng, "lat": lat}
+        cr.execute(LOCATE_SQL, args)
         row = cr.fetchone()
-        if row:
-            return row[0]
-        # In no shape: a gap the simplification opened, a hole, or the sea.
-        # The nearest outline (outer ring or hole) within reach.
-        cr.execute(
-            SQL(
-                """
-                SELECT code
-                  FROM %(table)s
-                 WHERE bounds && box(point(%(west)s, %(south)s),
-                                     point(%(east)s, %(north)s))
-                   AND level = %(level)s
-                   AND point(%(lng)s, %(lat)s) <-> path(ring) <= %(reach)s
-                 ORDER BY point(%(lng)s, %(lat)s) <-> path(ring), code
-                 LIMIT 1
-                """,
-                table=SQL.identifier(SHAPES_TABLE),
-                west=lng - NEAREST_MAX_DEGREES,
-                east=lng + NEAREST_MAX_DEGREES,
-                south=lat - NEAREST_MAX_DEGREES,
-                north=lat + NEAREST_MAX_DEGREES,
-                lng=lng,
-                lat=lat,
-                level=level_key,
-                reach=NEAREST_MAX_DEGREES,
-            )
-        )
-        row = cr.fetchone()
+        if not row:
+            cr.execute(NEAREST_SQL, {**args, "reach": NEAREST_MAX_DEGREES})
+            row = cr.fetchone()
         return row[0] if row else None
 
     @api.model

@@ -13,6 +13,7 @@ import csv
 import gzip
 import math
 from collections.abc import Callable
+from itertools import accumulate
 from typing import NamedTuple
 
 # Shapes are stored on a grid of 1e-5 degree (about 1.1 m at the equator).
@@ -29,6 +30,39 @@ NEAREST_MAX_DEGREES = 0.001
 NEAREST_MAX_METRES = 110  # 0.001 degree of latitude is 111 m
 LATITUDE_RANGE = (-90.0, 90.0)
 LONGITUDE_RANGE = (-180.0, 180.0)
+
+
+# The table the loader fills (models/wilayah_shape.py): one row per ring,
+# `position` 0 a polygon's outer ring and the others its holes, `bounds` its
+# bounding box (GiST-indexed: GiST indexes no polygon @> point).
+SHAPES_TABLE = "wilayah_shape"
+# The lookup of a point, in two steps (the model runs them; make bench times
+# them). The unit whose shape holds the point: in more of its outer rings
+# than of its holes; the smallest outer ring wins where shapes overlap (or
+# one lies in another's hole).
+LOCATE_SQL = f"""
+    SELECT code
+      FROM {SHAPES_TABLE}
+     WHERE bounds @> box(point(%(lng)s, %(lat)s), point(%(lng)s, %(lat)s))
+       AND ring @> point(%(lng)s, %(lat)s) AND level = %(level)s
+     GROUP BY code
+    HAVING count(*) FILTER (WHERE position = 0)
+           > count(*) FILTER (WHERE position > 0)
+     ORDER BY min(area(path(ring))) FILTER (WHERE position = 0), code
+     LIMIT 1
+"""
+# Else (a gap the simplification opened, a hole, the sea) the unit with the
+# nearest outline, outer ring or hole, within NEAREST_MAX_DEGREES.
+NEAREST_SQL = f"""
+    SELECT code
+      FROM {SHAPES_TABLE}
+     WHERE bounds && box(point(%(lng)s - %(reach)s, %(lat)s - %(reach)s),
+                         point(%(lng)s + %(reach)s, %(lat)s + %(reach)s))
+       AND level = %(level)s
+       AND point(%(lng)s, %(lat)s) <-> path(ring) <= %(reach)s
+     ORDER BY point(%(lng)s, %(lat)s) <-> path(ring), code
+     LIMIT 1
+"""
 
 
 def shapes_file(province_code):
@@ -63,13 +97,9 @@ def decode_grid(text):
     for polygon_text in text.split(";") if text else ():
         polygon = []
         for ring_text in polygon_text.split("|"):
-            numbers = [int(number) for number in ring_text.split()]
-            ring, x, y = [], 0, 0
-            for index in range(0, len(numbers), 2):
-                x += numbers[index]
-                y += numbers[index + 1]
-                ring.append((x, y))
-            polygon.append(ring)
+            numbers = list(map(int, ring_text.split()))
+            xs, ys = accumulate(numbers[0::2]), accumulate(numbers[1::2])
+            polygon.append(list(zip(xs, ys, strict=True)))
         shape.append(polygon)
     return shape
 
