@@ -4,7 +4,10 @@
 # settings (-t2 -c4). Prints one Markdown table, two worker memory checks and
 # the first /api/alamat request of each worker on the fresh server, then the
 # server time of the kelurahan dropdown of Odoo's address forms (logs in to
-# the database as admin/admin: tools/bench_dropdown.py).
+# the database as admin/admin: tools/bench_dropdown.py), the point lookup in
+# PostgreSQL (tools/bench_geo.py), and the install time before and after the
+# boundaries (BENCH_INSTALL_BEFORE=<git revision>, default the last release
+# without them).
 #
 #   BENCH_DB=wilayah_bench BENCH_PORT=8369 DURATION=8 ROUNDS=3
 #   URL=http://127.0.0.1:8069 KEY=<api key>   use a running server instead
@@ -21,6 +24,51 @@
 # which worker answered which request.
 # shellcheck source=scripts/server.sh
 source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
+
+# The last release without the boundaries (18.0.1.1.0): the "before" of
+# bench_install.
+INSTALL_BEFORE_DEFAULT=727de7e
+
+# bench_install: the whole `odoo -i` of the addon into a new database (base
+# and its dependencies included), for the addon at BENCH_INSTALL_BEFORE and
+# for this checkout, one after the other: what loading the boundaries adds.
+bench_install() {
+    local before="${BENCH_INSTALL_BEFORE:-$INSTALL_BEFORE_DEFAULT}" copy core
+    copy="$(mktemp -d /tmp/wilayah-install-before.XXXXXX)"
+    mkdir -p "$copy/$ADDON_NAME"
+    if ! git -C "$REPO_ROOT" archive "$before" | tar -x -C "$copy/$ADDON_NAME"; then
+        warn "install bench: no revision $before in this clone"
+        rm -rf "$copy"
+        return 0
+    fi
+    core="$(odoo_core_addons)"
+    echo
+    echo "### Install time: \`odoo -i $ADDON_NAME\` into a new database"
+    echo
+    echo "| addon | whole run (base included) | the addon's module | regions loaded in | boundaries loaded in |"
+    echo "|---|---:|---:|---:|---:|"
+    local which db addons logfile started seconds module data shapes
+    for which in before after; do
+        db="wilayah_bench_install_$which"
+        addons="$core,$STATE_DIR/addons"
+        [ "$which" = before ] && addons="$core,$copy"
+        logfile="$LOG_DIR/bench-install-$which.log"
+        : >"$logfile"
+        dropdb --if-exists "$db"
+        started="$(date +%s%N)"
+        odoo_once "$db" "$logfile" --addons-path "$addons" -i "$ADDON_NAME" \
+            --without-demo=all || warn "install bench: -i failed (log: $logfile)"
+        seconds="$(awk "BEGIN { print ($(date +%s%N) - $started) / 1e9 }")"
+        module="$(grep -o "Module $ADDON_NAME loaded in [0-9.]*s" "$logfile" | grep -o '[0-9.]*s$' || true)"
+        data="$(grep -o 'Wilayah data loaded in [0-9.]* s' "$logfile" | grep -o '[0-9.]* s$' || true)"
+        shapes="$(grep -o 'Wilayah shapes loaded in [0-9.]* s' "$logfile" | grep -o '[0-9.]* s$' || true)"
+        printf '| %s | %.1f s | %s | %s | %s |\n' \
+            "$([ "$which" = before ] && echo "$before (before)" || echo "this checkout")" \
+            "$seconds" "${module:--}" "${data:--}" "${shapes:--}"
+        dropdb --if-exists "$db"
+    done
+    rm -rf "$copy"
+}
 
 bench_main() {
     command -v wrk >/dev/null 2>&1 || apt_ensure wrk
@@ -54,6 +102,7 @@ bench_main() {
         ${db:+--db "$db"} \
         ${server_log:+--server-log "$server_log"} || rc=$?
     [ "$rc" -eq 0 ] || warn "tools/bench.py exited with status $rc"
+    bench_install
     return "$rc"
 }
 

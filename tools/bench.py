@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 # The repository root: its plain `wilayah` package, without Odoo.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import bench_dropdown  # noqa: E402
+import bench_geo  # noqa: E402
 
 from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 from wilayah.params import Param  # noqa: E402
@@ -72,6 +73,10 @@ TARGETS = {
     "kodepos": 0.8,
     "search": 0.7,
     "alamat": 0.7,
+    # a query in PostgreSQL for every request (a point's answer is not kept)
+    "lokasi": 0.7,
+    # a boundary, read from PostgreSQL once and kept (gzipped when large)
+    "geojson": 0.7,
     "documentation": 0.7,
 }
 FULL_GZIP_TARGET = 0.05
@@ -109,13 +114,20 @@ def query_pair(param, value=None):
     return f"{param.name}={urllib.parse.quote(value, safe=',')}"
 
 
+def exact_example(route):
+    """The route's example when it is its example request's exact answer
+    (not a shortened one)."""
+    return route.example if route.example_exact else None
+
+
 def route_requests():
     """Every route's example request; then each example parameter alone
     (e.g. /api/kota?kode_provinsi=32; with the route's required parameters,
     e.g. /api/alamat?q=...&level=kelurahan), each detail example by its
     Kemendagri code, and the whole list of the first level. No path twice."""
     requests = [
-        RouteRequest(route.example_request, route, route.example) for route in ROUTES
+        RouteRequest(route.example_request, route, exact_example(route))
+        for route in ROUTES
     ]
     for route in ROUTES:
         required = [param for param in route.params if param.required]
@@ -129,7 +141,7 @@ def route_requests():
         level = LEVELS.get(route.level)
         if level and level.kemendagri_parts:
             path = route.path_for(level.example_kemendagri)
-            requests.append(RouteRequest(path, route, route.example))
+            requests.append(RouteRequest(path, route, exact_example(route)))
     first_list = list_route(LEVEL_KEYS[0])
     requests.append(RouteRequest(first_list.path, first_list))
     unique = {}
@@ -148,8 +160,9 @@ class QueryStream:
     (``wrapped``).
     """
 
-    def __init__(self, path, lines):
+    def __init__(self, path, lines, what=""):
         self.path = path
+        self.what = what  # what its lines are, for the notes under the table
         self.count = len(lines)
         with open(path, "w", encoding="ascii") as out:
             out.write("".join(f"{line}\n" for line in lines))
@@ -222,12 +235,14 @@ class Row:
 # per request), from a file of one empty line (the URL's path as it is).
 HEALTH_STREAM = "/web/health (via tools/query_stream.lua)"
 ALAMAT_STREAM = f"{ALAMAT.path}, a stream of distinct queries " "(no answer-cache hits)"
+LOKASI = ROUTES_BY_NAME["lokasi"]
+LOKASI_STREAM = f"{LOKASI.path}, a stream of distinct points (a village each)"
 
 
-def bench_rows(key, etag, stream, health_stream, sample_path):
+def bench_rows(key, etag, stream, health_stream, sample_path, points):
     """The routes' requests, then the bench's own: the widest search, the
-    stream of distinct address queries (after its /web/health), the full
-    list gzipped, its 304, and a wrong key."""
+    streams of distinct address queries and of distinct points (after their
+    /web/health), the full list gzipped, its 304, and a wrong key."""
     rows = [
         Row(request.path, request.path, TARGETS[request.route.kind])
         for request in route_requests()
@@ -242,6 +257,13 @@ def bench_rows(key, etag, stream, health_stream, sample_path):
             sample_path,
             TARGETS["alamat"],
             stream=stream,
+            baseline=HEALTH_STREAM,
+        ),
+        Row(
+            LOKASI_STREAM,
+            LOKASI.example_request,
+            TARGETS["lokasi"],
+            stream=points,
             baseline=HEALTH_STREAM,
         ),
         Row(
@@ -999,8 +1021,7 @@ def stream_notes(rows, results):
         lines.append(
             f"- {row.label}: {sent} requests in {stream.runs} runs, each with "
             f"its own query (lines 1-{stream.start} of {stream.count} distinct "
-            f'queries, "<village> <kecamatan>" from the server\'s own lists, '
-            f"shuffled): {repeat}; its ratio is to {row.baseline}."
+            f"{stream.what}, shuffled): {repeat}; its ratio is to {row.baseline}."
         )
         plain = median(run["rps"] for run in results[HEALTH])
         scripted = median(run["rps"] for run in results[row.baseline])
@@ -1063,9 +1084,18 @@ def main():
         stream = QueryStream(
             os.path.join(workdir, "alamat-queries.txt"),
             [query_pair(ALAMAT_QUERY, query) for query in queries[STREAM_SAMPLES:]],
+            'queries, "<village> <kecamatan>" from the server\'s own lists',
         )
         health_stream = QueryStream(os.path.join(workdir, "health.txt"), [""])
-        routes = bench_rows(key, etag, stream, health_stream, alamat_path(queries[0]))
+        points = QueryStream(
+            os.path.join(workdir, "lokasi-points.txt"),
+            bench_geo.lokasi_lines(*LOKASI.params[:2]),
+            "points, one inside each village's unsimplified shape "
+            "(tests/shape_probes.csv.gz)",
+        )
+        routes = bench_rows(
+            key, etag, stream, health_stream, alamat_path(queries[0]), points
+        )
         rows = [Row(HEALTH, HEALTH, None), *routes]
         missed = bench(args, client, key, rows, pids)
     finally:
@@ -1100,7 +1130,17 @@ def main():
     else:
         print("(skipped: no --db)")
     print()
+    print("### Point lookup in PostgreSQL (tools/bench_geo.py)")
+    print()
+    geo_ok = True
+    if args.db:
+        lines, geo_ok = bench_geo.report(args.db)
+        print("\n".join(lines))
+    else:
+        print("(skipped: no --db)")
+    print()
     what = missed + ([] if memory_ok else ["worker memory (full lists)"])
+    what += [] if geo_ok else ["point lookup in PostgreSQL"]
     what += [] if dropdown_ok else ["dropdown search time"]
     what += [] if first_ok else ["first request"]
     what += [] if bare_ok else ["worker memory against a bare worker"]

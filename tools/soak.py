@@ -123,6 +123,9 @@ def answer_check(request):
     if request.route.kind == "alamat":
         return hits_check(request)
     param = request.param
+    if param is not None and param.kind == "level":
+        # a unit of that level, as its detail route answers it
+        return shaped_like(ROUTES_BY_NAME[f"{param.example}_detail"].example)
     if param is None or param.kind != "code" or param.level is None:
         return shaped_like(request.route.example)
     code_key = LEVELS[param.level].code_key
