@@ -122,7 +122,17 @@ class ResPartner(models.Model):
                     )
                 )
             code = shapes._locate(POSTAL_LEVEL.key, lng, lat)
-            village = code and villages.search([("code", "=", code)], limit=1)
+            village = code and villages.with_context(active_test=False).search(
+                [("code", "=", code)], limit=1
+            )
+            if village and not village.active:
+                raise UserError(
+                    _(
+                        "The kelurahan/desa at these coordinates, %(village)s, is "
+                        "archived.",
+                        village=village.display_name,
+                    )
+                )
             if not village:
                 raise UserError(
                     _(

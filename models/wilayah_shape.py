@@ -70,6 +70,34 @@ class WilayahShape(models.AbstractModel):
         return sorted(paths)
 
     @api.model
+    def _shapes_present(self):
+        """Whether the table has shapes and every unit with one its
+        coordinates (a reload of the regions re-inserts units without them)."""
+        cr = self.env.cr
+        cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(SHAPES_TABLE)))
+        if not cr.rowcount:
+            return False
+        for level in LEVELS.values():
+            cr.execute(
+                SQL(
+                    """
+                    SELECT 1
+                      FROM %(table)s t
+                     WHERE t.latitude IS NULL
+                       AND EXISTS (SELECT 1 FROM %(shapes)s s
+                                    WHERE s.level = %(level)s AND s.code = t.code)
+                     LIMIT 1
+                    """,
+                    table=SQL.identifier(level.table),
+                    shapes=SQL.identifier(SHAPES_TABLE),
+                    level=level.key,
+                )
+            )
+            if cr.rowcount:
+                return False
+        return True
+
+    @api.model
     def _sync_bundled_shapes(self, force=False):
         """Load the shipped shapes, like the regions (``wilayah.data``): only
         when the files, or the regions they were loaded onto, changed."""
@@ -82,15 +110,19 @@ class WilayahShape(models.AbstractModel):
         checksum = digest.hexdigest()
         cr = self.env.cr
         cr.execute(CREATE_SHAPES_TABLE)
-        if not force and params.get_param(SHAPES_CHECKSUM_PARAM) == checksum:
-            cr.execute(SQL("SELECT 1 FROM %s LIMIT 1", SQL.identifier(SHAPES_TABLE)))
-            if cr.rowcount:
-                _logger.info("Wilayah shapes are up to date, nothing to load.")
-                return
+        if (
+            not force
+            and params.get_param(SHAPES_CHECKSUM_PARAM) == checksum
+            and self._shapes_present()
+        ):
+            _logger.info("Wilayah shapes are up to date, nothing to load.")
+            return
         started = time.perf_counter()
         self.env.flush_all()
-        rings, centroids = io.StringIO(), io.StringIO()
-        for path in paths:
+        cr.execute(SQL("TRUNCATE %s", SQL.identifier(SHAPES_TABLE)))
+        centroids = io.StringIO()
+        for path in paths:  # one COPY per province: a few MB of text at a time
+            rings = io.StringIO()
             with file_open(f"{MODULE}/{path}", "rb") as shapes:
                 for level_key, code, lat, lng, shape in read_shapes_file(shapes):
                     centroids.write(f"{level_key}\t{code}\t{lat}\t{lng}\n")
@@ -108,13 +140,12 @@ class WilayahShape(models.AbstractModel):
                                 f"{level_key}\t{code}\t{part}\t{position}\t"
                                 f"{bounds}\t({points})\n"
                             )
-        cr.execute(SQL("TRUNCATE %s", SQL.identifier(SHAPES_TABLE)))
-        rings.seek(0)
-        cr.copy_expert(
-            f"COPY {SHAPES_TABLE} (level, code, part, position, bounds, ring)"
-            " FROM STDIN",
-            rings,
-        )
+            rings.seek(0)
+            cr.copy_expert(
+                f"COPY {SHAPES_TABLE} (level, code, part, position, bounds, ring)"
+                " FROM STDIN",
+                rings,
+            )
         cr.execute(
             """
             CREATE TEMPORARY TABLE wilayah_centroid (
@@ -157,30 +188,29 @@ class WilayahShape(models.AbstractModel):
 
     @api.model
     def _locate(self, level_key, lng, lat):
-        """(level, code) of the unit of ``level_key`` at a point, or None.
+        """The BPS code of the unit of ``level_key`` at a point, or None.
 
         The village whose shape holds the point (the smallest, where shapes
-        overlap or one lies in another's hole), else the nearest within
-        NEAREST_MAX_DEGREES; a higher level answers the village's parent when
-        there is a village, else its own shapes the same way.
+        overlap or one lies in another's hole); for a higher level, that
+        village's parent. Else the unit of that level whose own shape holds
+        it (where no village is known); else the nearest village, else the
+        nearest unit of that level, within NEAREST_MAX_DEGREES.
         """
-        for key in dict.fromkeys((LOOKUP_LEVEL, level_key)):
-            code = self._locate_in(key, lng, lat)
-            if code:
-                if key != level_key:
-                    code = code[: LEVELS[level_key].code_length]
-                return code
+        keys = tuple(dict.fromkeys((LOOKUP_LEVEL, level_key)))
+        for sql in (LOCATE_SQL, NEAREST_SQL):
+            for key in keys:
+                code = self._locate_in(sql, key, lng, lat)
+                if code:
+                    # BPS codes start with their parents' (wilayah.unit.mixin)
+                    return code[: LEVELS[level_key].code_length]
         return None
 
     @api.model
-    def _locate_in(self, level_key, lng, lat):
-        cr = self.env.cr
+    def _locate_in(self, sql, level_key, lng, lat):
+        """The code ``sql`` (LOCATE_SQL or NEAREST_SQL) finds, or None."""
         args = {"level": level_key, "lng": lng, "lat": lat}
-        cr.execute(LOCATE_SQL, args)
-        row = cr.fetchone()
-        if not row:
-            cr.execute(NEAREST_SQL, {**args, "reach": NEAREST_MAX_DEGREES})
-            row = cr.fetchone()
+        self.env.cr.execute(sql, {**args, "reach": NEAREST_MAX_DEGREES})
+        row = self.env.cr.fetchone()
         return row[0] if row else None
 
     @api.model

@@ -87,9 +87,17 @@ class TestShapesData(WilayahCase):
         with self.assertLogs(SHAPE_LOGGER, logging.INFO) as logs:
             shapes._sync_bundled_shapes()
         self.assertIn("up to date", logs.output[0])
+        # a unit re-inserted without coordinates (a reload of the regions):
+        # the shapes load again, the same files
+        village = self.Kelurahan.search([("code", "=", NEGLAWANGI)])
+        cr.execute(
+            "UPDATE wilayah_kelurahan SET latitude = NULL WHERE id = %s", [village.id]
+        )
+        village.invalidate_recordset()
+        shapes._sync_bundled_shapes()
+        self.assertEqual(village.latitude, POSTAL_LEVEL.example_location[0])
         # a centroid changed by hand, and the files changed (their checksum):
         # loaded again, the same rows
-        village = self.Kelurahan.search([("code", "=", NEGLAWANGI)])
         village.latitude = 0.0
         params = self.env["ir.config_parameter"].sudo()
         params.set_param(SHAPES_CHECKSUM_PARAM, "an older release")
@@ -135,12 +143,12 @@ class TestShapesLookup(WilayahCase):
         self.insert_ring("9999999001", 0, 0, outer)
         self.insert_ring("9999999001", 0, 1, hole)
 
-    def insert_ring(self, code, part, position, ring):
+    def insert_ring(self, code, part, position, ring, level=POSTAL_LEVEL.key):
         points = ",".join(f"({x},{y})" for x, y in ring)
         self.env.cr.execute(
             f"INSERT INTO {SHAPES_TABLE} (level, code, part, position, bounds, ring)"
             " VALUES (%s, %s, %s, %s, box(polygon(%s)), polygon(%s))",
-            [POSTAL_LEVEL.key, code, part, position, f"({points})", f"({points})"],
+            [level, code, part, position, f"({points})", f"({points})"],
         )
 
     def locate(self, lng, lat):
@@ -165,6 +173,19 @@ class TestShapesLookup(WilayahCase):
         self.assertEqual(self.locate(80.05, -10.0 - near), "9999999001")
         far = geo.NEAREST_MAX_DEGREES * 1.5
         self.assertIsNone(self.locate(80.1 + far, -9.95))
+
+    def test_higher_level_prefers_its_own_shape_to_a_near_village(self):
+        """A point in a kecamatan's shape where no village is known, 50 m
+        from a village of another kecamatan: the village level takes the near
+        village, the kecamatan level its own shape."""
+        east = [(80.2, -10.0), (80.3, -10.0), (80.3, -9.9), (80.2, -9.9)]
+        self.insert_ring("9999998", 0, 0, east, level="kecamatan")
+        west = [(80.15, -10.0), (80.1995, -10.0), (80.1995, -9.9), (80.15, -9.9)]
+        self.insert_ring("9999997001", 0, 0, west)
+        self.assertEqual(self.locate(80.2, -9.95), "9999997001")
+        self.assertEqual(self.shapes._locate("kecamatan", 80.2, -9.95), "9999998")
+        # without a shape of its own there, the village's parent
+        self.assertEqual(self.shapes._locate("kecamatan", 80.17, -9.95), "9999997")
 
     def test_higher_level_of_a_village(self):
         lat, lng = LEVELS[POSTAL_LEVEL.key].example_location
@@ -374,6 +395,12 @@ class TestPartnerFromCoordinates(WilayahCase):
             self.partner.action_wilayah_locate()
         self.partner.write({"partner_latitude": -5.0, "partner_longitude": 110.0})
         with self.assertRaisesRegex(UserError, "No kelurahan/desa is known"):
+            self.partner.action_wilayah_locate()
+        self.assertFalse(self.partner.wilayah_kelurahan_id)
+
+    def test_archived_village(self):
+        self.env.ref(f"{MODULE}.kelurahan_{NEGLAWANGI}").active = False
+        with self.assertRaisesRegex(UserError, "NEGLAWANGI.*is archived"):
             self.partner.action_wilayah_locate()
         self.assertFalse(self.partner.wilayah_kelurahan_id)
 

@@ -369,13 +369,15 @@ class TestWilayahOpenApi(HttpCase):
                 content = operation["responses"]["200"]["content"]["application/json"]
                 response = self.get_api(route.example_request)
                 self.assertEqual(response.status_code, 200, route.example_request)
-                answer = response.json()
+                example, answer = content["example"], response.json()
                 if not route.example_exact:
                     # a boundary's coordinates are shortened: the rest is real
-                    self.assertNotEqual(content["example"], answer)
-                    for each in (content["example"], answer):
-                        each["geometry"].pop("coordinates")
-                self.assertEqual(content["example"], answer)
+                    self.assertNotEqual(example, answer)
+                    example, answer = (
+                        {**each, "geometry": {"type": each["geometry"]["type"]}}
+                        for each in (example, answer)
+                    )
+                self.assertEqual(example, answer)
                 self.assertFalse(
                     self.schema_errors(content["example"], content["schema"])
                 )
