@@ -54,7 +54,7 @@ bench_install() {
         [ "$which" = before ] && addons="$core,$copy"
         logfile="$LOG_DIR/bench-install-$which.log"
         : >"$logfile"
-        dropdb --if-exists "$db"
+        dropdb --if-exists "$db" 2>/dev/null
         started="$(date +%s%N)"
         odoo_once "$db" "$logfile" --addons-path "$addons" -i "$ADDON_NAME" \
             --without-demo=all || warn "install bench: -i failed (log: $logfile)"
@@ -65,7 +65,7 @@ bench_install() {
         printf '| %s | %.1f s | %s | %s | %s |\n' \
             "$([ "$which" = before ] && echo "$before (before)" || echo "this checkout")" \
             "$seconds" "${module:--}" "${data:--}" "${shapes:--}"
-        dropdb --if-exists "$db"
+        dropdb --if-exists "$db" 2>/dev/null
     done
     rm -rf "$copy"
 }

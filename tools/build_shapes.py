@@ -4,12 +4,13 @@ cahyadsn/wilayah_boundaries.
 
 Usage: tools/build_shapes.py SOURCE [--commit COMMIT] [--tolerance DEGREES]
 
-SOURCE is a checkout of https://github.com/cahyadsn/wilayah_boundaries, or its
-git directory (then COMMIT, default HEAD, is read with ``git archive``). The
+SOURCE is a checkout of https://github.com/cahyadsn/wilayah_boundaries (its
+working tree is read), or its git directory (then COMMIT, default HEAD, is read
+with ``git archive``). The
 source keys each unit by its Kemendagri code and gives a centroid and a
 simplified multipolygon as [lat, lng]; this script maps them to the addon's
 BPS units through the Kemendagri codes of data/wilayah/*.csv (a BPS unit with
-several takes the union of their shapes; one with none, or with a Kemendagri
+several takes all their polygons (joined, not dissolved); one with none, or with a Kemendagri
 unit the source lacks, gets nothing), simplifies every ring further
 (Douglas-Peucker, ``--tolerance`` degrees), and writes one gzipped CSV per
 province (columns: wilayah/geo.py SHAPES_COLUMNS), plus the probe points the
@@ -69,6 +70,18 @@ def source_files(source, commit):
         )
         for member in members:
             yield member.name, tar.extractfile(member).read().decode("utf-8")
+
+
+def source_commit(source, commit):
+    """The commit read: COMMIT of a git directory, HEAD of a checkout."""
+    if (source / "db").is_dir():
+        git = ["git", "-C", str(source)]
+    else:
+        git = ["git", "--git-dir", str(source)]
+    result = subprocess.run(
+        [*git, "rev-parse", commit], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() if result.returncode == 0 else "(not a git checkout)"
 
 
 def read_source(source, commit):
@@ -168,6 +181,8 @@ def main():
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE)
     parser.add_argument("--output", type=Path, default=ROOT / geo.SHAPES_DIR)
     args = parser.parse_args()
+    if (args.source / "db").is_dir() and args.commit != "HEAD":
+        parser.error("--commit reads a git directory; check that commit out instead")
 
     source = read_source(args.source, args.commit)
     regions = read_regions()
@@ -239,14 +254,7 @@ def main():
     writer.writerows((code, f"{lng:.6f}", f"{lat:.6f}") for code, (lng, lat) in probes)
     probe_bytes = write_gzip(PROBES_FILE, text.getvalue())
 
-    commit = args.commit
-    if not (args.source / "db").is_dir():
-        commit = subprocess.run(
-            ["git", "--git-dir", str(args.source), "rev-parse", args.commit],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
+    commit = source_commit(args.source, args.commit)
     print(
         f"source commit: {commit}: "
         + ", ".join(f"{len(units)} {key}" for key, units in source.items())
@@ -271,7 +279,9 @@ def main():
     print(
         f"files: {total_bytes / 1e6:.2f} MB shapes, {probe_bytes / 1e6:.2f} MB probes"
     )
-    check_villages_in_districts(shapes, probes, DISTRICT_MARGIN)
+    check_villages_in_districts(
+        shapes, probes, (2 * args.tolerance, 0.002, DISTRICT_MARGIN)
+    )
     check_probes(shapes, probes)
 
 
@@ -297,12 +307,14 @@ def near_boundary(shape, lng, lat, tolerance):
     return False
 
 
-def check_villages_in_districts(shapes, probes, margin):
+def check_villages_in_districts(shapes, probes, margins):
     """How well the mapping holds: the share of villages whose probe point
     lies in their kecamatan's shape, and whose outline does (every one of up
-    to 16 of its points, evenly spread, inside or within ``margin`` degrees:
-    the source draws kecamatan more coarsely than villages)."""
-    point_inside = outline_inside = checked = 0
+    to 16 of its points, evenly spread, inside or within each of ``margins``
+    degrees of its outline: the source draws kecamatan more coarsely than
+    villages)."""
+    point_inside = checked = 0
+    outline_inside = dict.fromkeys(margins, 0)
     for code, (lng, lat) in probes:
         district = shapes.get(("kecamatan", code[:7]))
         if district is None:
@@ -313,14 +325,18 @@ def check_villages_in_districts(shapes, probes, margin):
             point for polygon in shapes["kelurahan", code] for point in polygon[0]
         ]
         step = max(1, len(points) // 16)
-        outline_inside += all(
-            geo.in_shape(district, x, y) or near_boundary(district, x, y, margin)
-            for x, y in points[::step]
-        )
+        outside = [p for p in points[::step] if not geo.in_shape(district, *p)]
+        for margin in margins:
+            outline_inside[margin] += all(
+                near_boundary(district, x, y, margin) for x, y in outside
+            )
     print(
         f"villages in their kecamatan's shape, of {checked}: probe point "
-        f"{point_inside} ({point_inside / checked:.2%}); outline within {margin} "
-        f"degree {outline_inside} ({outline_inside / checked:.2%})"
+        f"{point_inside} ({point_inside / checked:.2%}); outline within "
+        + ", ".join(
+            f"{margin:g} degree {count} ({count / checked:.2%})"
+            for margin, count in outline_inside.items()
+        )
     )
 
 
