@@ -10,8 +10,8 @@ with ``git archive``). The
 source keys each unit by its Kemendagri code and gives a centroid and a
 simplified multipolygon as [lat, lng]; this script maps them to the addon's
 BPS units through the Kemendagri codes of data/wilayah/*.csv (a BPS unit with
-several takes all their polygons (joined, not dissolved); one with none, or with a Kemendagri
-unit the source lacks, gets nothing), simplifies every ring further
+several takes all their polygons, joined, not dissolved; one with none, or with
+a Kemendagri unit the source lacks, gets nothing), simplifies every ring further
 (Douglas-Peucker, ``--tolerance`` degrees), and writes one gzipped CSV per
 province (columns: wilayah/geo.py SHAPES_COLUMNS), plus the probe points the
 accuracy test and the bench look up (tests/shape_probes.csv.gz: a point inside
