@@ -709,25 +709,26 @@ def _address_cases():
 
 
 def _code_path_targets(route):
-    """(target, statuses) of odd paths around ``route``'s example code."""
-    prefix = route.path_for("")
+    """(target, statuses) of odd paths around ``route``'s example code (the
+    code may be followed by more of the path: /api/kota/<code>/geojson)."""
+    at = route.path_for
     code = route.code.example
     return [
-        (prefix, None),
-        (f"{prefix}{code}/", None),
-        (f"{prefix}{code}/extra", (404,)),
-        (f"{prefix.rstrip('/')}//{code}", None),
-        (f"{prefix}%2F{code}", None),
-        (f"{prefix}{code}%2F", None),
-        (f"{prefix}{code};jsessionid=1", None),
-        (f"{prefix}{code}%3Bx", None),
-        (f"{prefix}{code}?", (200,)),
-        (f"{prefix}{code}#x", None),
-        (f"{prefix}{'3' * 60_000}", (400,)),
-        (f"{prefix}%00", (400,)),
-        (f"{prefix}{code[:-1]}%00", (400,)),
-        (f"{prefix}{code}%00", (400,)),
-        (f"{prefix}{code[:2]} {code[2:]}", None),  # a space: not valid HTTP
+        (at(""), None),
+        (at(f"{code}/"), None),
+        (at(f"{code}/extra"), (404,)),
+        (at(f"/{code}"), None),
+        (at(f"%2F{code}"), None),
+        (at(f"{code}%2F"), None),
+        (at(f"{code};jsessionid=1"), None),
+        (at(f"{code}%3Bx"), None),
+        (f"{at(code)}?", (200,)),
+        (f"{at(code)}#x", None),
+        (at("3" * 60_000), (400,)),
+        (at("%00"), (400,)),
+        (at(f"{code[:-1]}%00"), (400,)),
+        (at(f"{code}%00"), (400,)),
+        (at(f"{code[:2]} {code[2:]}"), None),  # a space: not valid HTTP
     ]
 
 
