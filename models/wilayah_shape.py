@@ -35,11 +35,18 @@ CREATE_SHAPES_TABLE = f"""
         bounds box NOT NULL,
         ring polygon NOT NULL
     );
-    CREATE INDEX IF NOT EXISTS {SHAPES_TABLE}_bounds_idx
-        ON {SHAPES_TABLE} USING gist (bounds);
     CREATE INDEX IF NOT EXISTS {SHAPES_TABLE}_code_idx
         ON {SHAPES_TABLE} (level, code);
 """
+# One GiST index of the boxes per level: a lookup at one level never reads
+# (nor tests) the rings of the others (a province's has thousands of points).
+CREATE_SHAPES_INDEXES = "".join(
+    f"""
+    CREATE INDEX IF NOT EXISTS {SHAPES_TABLE}_{level}_bounds_idx
+        ON {SHAPES_TABLE} USING gist (bounds) WHERE level = '{level}';
+    """
+    for level in LEVELS
+)
 
 
 class WilayahShape(models.AbstractModel):
@@ -109,7 +116,7 @@ class WilayahShape(models.AbstractModel):
                 digest.update(shapes.read())
         checksum = digest.hexdigest()
         cr = self.env.cr
-        cr.execute(CREATE_SHAPES_TABLE)
+        cr.execute(CREATE_SHAPES_TABLE + CREATE_SHAPES_INDEXES)
         if (
             not force
             and params.get_param(SHAPES_CHECKSUM_PARAM) == checksum

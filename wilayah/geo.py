@@ -34,14 +34,13 @@ LONGITUDE_RANGE = (-180.0, 180.0)
 
 # The table the loader fills (models/wilayah_shape.py): one row per ring,
 # `position` 0 a polygon's outer ring and the others its holes, `bounds` its
-# bounding box (GiST-indexed: GiST indexes no polygon @> point).
+# bounding box (GiST-indexed, per level: GiST indexes no polygon @> point).
 SHAPES_TABLE = "wilayah_shape"
 # The lookup of a point, in two steps (the model runs them; make bench times
 # them). The unit whose shape holds the point: in more of its outer rings
 # than of its holes; the smallest outer ring wins where shapes overlap (or
-# one lies in another's hole). The level is tested before the ring: of
-# conditions of equal cost PostgreSQL tests the first written first, and a
-# province's ring has thousands of points.
+# one lies in another's hole). `level` picks the level's own GiST index
+# (models/wilayah_shape.py), so no other level's ring is read.
 LOCATE_SQL = f"""
     SELECT code
       FROM {SHAPES_TABLE}
