@@ -116,7 +116,8 @@ class WilayahShape(models.AbstractModel):
                 digest.update(shapes.read())
         checksum = digest.hexdigest()
         cr = self.env.cr
-        cr.execute(CREATE_SHAPES_TABLE + CREATE_SHAPES_INDEXES)
+        cr.execute(CREATE_SHAPES_TABLE)
+        cr.execute(CREATE_SHAPES_INDEXES)
         if (
             not force
             and params.get_param(SHAPES_CHECKSUM_PARAM) == checksum
