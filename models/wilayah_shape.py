@@ -216,8 +216,13 @@ class WilayahShape(models.AbstractModel):
     @api.model
     def _locate_in(self, sql, level_key, lng, lat):
         """The code ``sql`` (LOCATE_SQL or NEAREST_SQL) finds, or None."""
-        args = {"level": level_key, "lng": lng, "lat": lat}
-        self.env.cr.execute(sql, {**args, "reach": NEAREST_MAX_DEGREES})
+        args = {
+            "level": level_key,
+            "lng": lng,
+            "lat": lat,
+            "reach": NEAREST_MAX_DEGREES,
+        }
+        self.env.cr.execute(sql, args)
         row = self.env.cr.fetchone()
         return row[0] if row else None
 

@@ -28,8 +28,9 @@ LOOKUP_LEVEL = "kelurahan"
 # and coasts (build_shapes.py's tolerance is 0.0003 degree).
 NEAREST_MAX_DEGREES = 0.001
 NEAREST_MAX_METRES = 110  # 0.001 degree of latitude is 111 m
-LATITUDE_RANGE = (-90.0, 90.0)
-LONGITUDE_RANGE = (-180.0, 180.0)
+# What a coordinate may be, in decimal degrees (WGS 84).
+LATITUDE_RANGE = (-90, 90)
+LONGITUDE_RANGE = (-180, 180)
 
 
 # The table the loader fills (models/wilayah_shape.py): one row per ring,

@@ -16,6 +16,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from .docs_page import DOCS_PATH, OPENAPI_PATH
 from .errors import SERVER_ERROR, invalid_code, method_not_allowed, not_found
+from .geo import LATITUDE_RANGE, LONGITUDE_RANGE
 from .index import answer_of
 from .levels import (
     LEVEL_KEYS,
@@ -276,8 +277,8 @@ def _schemas():
         "description": "False for a unit no longer in the current data.",
     }
     coordinates = {
-        "latitude": _degrees(-90, 90, "Latitude"),
-        "longitude": _degrees(-180, 180, "Longitude"),
+        "latitude": _degrees(*LATITUDE_RANGE, "Latitude"),
+        "longitude": _degrees(*LONGITUDE_RANGE, "Longitude"),
     }
 
     def code(level):
@@ -358,7 +359,11 @@ def _boundary_schema():
     # as an invalid schema)
     position = {
         "type": "array",
-        "items": {"type": "number", "minimum": -180, "maximum": 180},
+        "items": {
+            "type": "number",
+            "minimum": LONGITUDE_RANGE[0],
+            "maximum": LONGITUDE_RANGE[1],
+        },
         "minItems": 2,
         "maxItems": 2,
         "description": "[longitude, latitude], in decimal degrees (WGS 84).",

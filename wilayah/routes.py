@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .docs_page import DOCS_HEADERS, DOCS_PATH, OPENAPI_PATH, docs_answer
-from .geo import LOOKUP_LEVEL, NEAREST_MAX_METRES
+from .geo import LATITUDE_RANGE, LONGITUDE_RANGE, LOOKUP_LEVEL, NEAREST_MAX_METRES
 from .index import RegionIndex, Unit
 from .levels import LEVEL_KEYS, LEVELS
 from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
@@ -217,17 +217,19 @@ LOKASI_PARAMS = (
     Param(
         "lat",
         "degrees",
-        "Latitude of the point, in decimal degrees (WGS 84), from -90 to 90.",
-        minimum=-90,
-        maximum=90,
+        "Latitude of the point, in decimal degrees (WGS 84), from "
+        f"{LATITUDE_RANGE[0]:g} to {LATITUDE_RANGE[1]:g}.",
+        minimum=LATITUDE_RANGE[0],
+        maximum=LATITUDE_RANGE[1],
         example=f"{LOKASI_EXAMPLE.latitude}",
     ),
     Param(
         "lng",
         "degrees",
-        "Longitude of the point, in decimal degrees (WGS 84), from -180 to 180.",
-        minimum=-180,
-        maximum=180,
+        "Longitude of the point, in decimal degrees (WGS 84), from "
+        f"{LONGITUDE_RANGE[0]:g} to {LONGITUDE_RANGE[1]:g}.",
+        minimum=LONGITUDE_RANGE[0],
+        maximum=LONGITUDE_RANGE[1],
         example=f"{LOKASI_EXAMPLE.longitude}",
     ),
     Param(
