@@ -27,7 +27,9 @@ LOOKUP_LEVEL = "kelurahan"
 # that unit: simplifying each unit on its own opens narrow gaps along borders
 # and coasts (build_shapes.py's tolerance is 0.0003 degree).
 NEAREST_MAX_DEGREES = 0.001
-NEAREST_MAX_METRES = 110  # 0.001 degree of latitude is 111 m
+# ... in round metres, as the documentation says it (a degree of latitude is
+# 111,320 m; of longitude about as much in Indonesia, near the equator)
+NEAREST_MAX_METRES = int(round(NEAREST_MAX_DEGREES * 111_320, -1))
 # What a coordinate may be, in decimal degrees (WGS 84).
 LATITUDE_RANGE = (-90, 90)
 LONGITUDE_RANGE = (-180, 180)

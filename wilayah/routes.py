@@ -213,25 +213,24 @@ def geojson_route(level):
 
 
 LOKASI_EXAMPLE = EXAMPLES.units[LOOKUP_LEVEL][LEVELS[LOOKUP_LEVEL].example_code]
+
+
+def degrees_param(name, word, bounds, example):
+    """A coordinate of /api/lokasi: ``word`` is Latitude or Longitude."""
+    low, high = bounds
+    return Param(
+        name,
+        "degrees",
+        f"{word} of the point, in decimal degrees (WGS 84), from {low:g} to {high:g}.",
+        minimum=low,
+        maximum=high,
+        example=f"{example}",
+    )
+
+
 LOKASI_PARAMS = (
-    Param(
-        "lat",
-        "degrees",
-        "Latitude of the point, in decimal degrees (WGS 84), from "
-        f"{LATITUDE_RANGE[0]:g} to {LATITUDE_RANGE[1]:g}.",
-        minimum=LATITUDE_RANGE[0],
-        maximum=LATITUDE_RANGE[1],
-        example=f"{LOKASI_EXAMPLE.latitude}",
-    ),
-    Param(
-        "lng",
-        "degrees",
-        "Longitude of the point, in decimal degrees (WGS 84), from "
-        f"{LONGITUDE_RANGE[0]:g} to {LONGITUDE_RANGE[1]:g}.",
-        minimum=LONGITUDE_RANGE[0],
-        maximum=LONGITUDE_RANGE[1],
-        example=f"{LOKASI_EXAMPLE.longitude}",
-    ),
+    degrees_param("lat", "Latitude", LATITUDE_RANGE, LOKASI_EXAMPLE.latitude),
+    degrees_param("lng", "Longitude", LONGITUDE_RANGE, LOKASI_EXAMPLE.longitude),
     Param(
         "level",
         "level",
