@@ -2,7 +2,7 @@
     "name": "Wilayah Indonesia API",
     "summary": "Indonesian administrative regions (provinsi, kota/kabupaten, "
     "kecamatan, kelurahan/desa, postal codes) over a REST API guarded by an API key",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Localization",
     "author": "Infinys",
     "license": "LGPL-3",
@@ -14,6 +14,7 @@
         "views/wilayah_kota_views.xml",
         "views/wilayah_kecamatan_views.xml",
         "views/wilayah_kelurahan_views.xml",
+        "views/wilayah_api_client_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/wilayah_menus.xml",

@@ -3,16 +3,24 @@
 
 Plain ``type='http'`` routes, like ``/web/health``: no session, no login, a
 read-only cursor, JSON in and out. The key is checked in constant time and
-never logged nor echoed; every failure, expected or not, is a JSON error.
+never logged nor echoed (the access log names the client instead); every
+failure, expected or not, is a JSON error.
 """
 
 import logging
+import time
 
 from werkzeug.http import parse_accept_header
 
 from odoo import http
 from odoo.http import request
 
+from ..wilayah.clients import (
+    LEGACY,
+    install_access_log_filter,
+    set_log_caller,
+    utc_today,
+)
 from ..wilayah.errors import (
     NO_DATABASE,
     SERVER_ERROR,
@@ -24,13 +32,13 @@ from ..wilayah.params import parse_params
 from ..wilayah.routes import ALLOW, CORS_EXPOSE_HEADERS, JSON_CONTENT_TYPE, ROUTES
 from ..wilayah.settings import (
     API_KEY_HEADER,
-    API_KEY_PARAM,
     CORS_ORIGINS_PARAM,
     allowed_origins,
-    check_key,
+    rate_limited,
 )
 
 _logger = logging.getLogger(__name__)
+install_access_log_filter()
 
 SERVED_METHODS = ("GET", "HEAD")
 CORS_ALLOW_HEADERS = f"{API_KEY_HEADER}, If-None-Match, Accept, Content-Type"
@@ -86,7 +94,10 @@ class WilayahApiController(http.Controller):
             # module): PostgreSQL is unreachable, or Odoo cannot tell which of
             # several databases to use. Not a 404: the regions still exist.
             return error_response(ApiError(503, NO_DATABASE, [("Retry-After", "5")]))
-        cors = self._cors_headers(public)
+        set_log_caller(None)
+        now = time.time()
+        access = None if public else self._access()
+        cors = self._cors_headers(public, access, None, now)
         method = request.httprequest.method
         if method == "OPTIONS":
             return self._preflight(public, cors)
@@ -96,6 +107,11 @@ class WilayahApiController(http.Controller):
             if public:
                 answer = route.answer(None, code, {}, None)
             else:
+                caller = access.check_key(
+                    request.httprequest.headers.get(API_KEY_HEADER), utc_today(now)
+                )
+                cors = self._cors_headers(public, access, caller, now)
+                self._admit(caller, now)
                 answer = self._api_answer(route, code)
         except ApiError as error:
             return error_response(error, cors)
@@ -117,12 +133,27 @@ class WilayahApiController(http.Controller):
             headers.append(("Content-Encoding", "gzip"))
         return request.make_response(body, headers=headers)
 
+    def _access(self):
+        return request.env["wilayah.api.client"].sudo()._api_access()
+
+    def _admit(self, caller, now):
+        """Name the caller in the access log, count its request and hold it
+        to its rate limit (a 429 ApiError)."""
+        if caller is LEGACY:
+            set_log_caller(LEGACY)
+            return
+        set_log_caller(caller.log_name)
+        clients = request.env["wilayah.api.client"].sudo()
+        clients._count_request(caller, now)
+        if caller.rate_limit:
+            wait = clients._rate_limiter().hit(caller, now)
+            if wait:
+                raise ApiError(
+                    429, rate_limited(caller.rate_limit), [("Retry-After", str(wait))]
+                )
+
     def _api_answer(self, route, code):
         """The answer of a keyed route (an ApiError when there is none)."""
-        expected = request.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM)
-        denied = check_key(expected, request.httprequest.headers.get(API_KEY_HEADER))
-        if denied:
-            raise denied
         if route is None:
             raise unknown_path(request.httprequest.path)
         args = parse_params(route.params, request.httprequest.args)
@@ -142,16 +173,23 @@ class WilayahApiController(http.Controller):
             bool(accept_encoding) and parse_accept_header(accept_encoding)["gzip"] > 0
         )
 
-    def _cors_headers(self, public):
-        """CORS headers for this request's Origin; [] when it is not allowed."""
+    def _cors_headers(self, public, access, caller, now):
+        """CORS headers for this request's Origin and ``caller`` (None before
+        its key is checked); [] when the origin is not allowed."""
         origin = request.httprequest.headers.get("Origin")
         if public:
             allow = "*"
         elif not origin:
             return []
         else:
-            allowed = allowed_origins(
-                request.env["ir.config_parameter"].sudo().get_param(CORS_ORIGINS_PARAM)
+            allowed = access.origins_for(
+                caller,
+                allowed_origins(
+                    request.env["ir.config_parameter"]
+                    .sudo()
+                    .get_param(CORS_ORIGINS_PARAM)
+                ),
+                utc_today(now),
             )
             if "*" in allowed:
                 allow = "*"

@@ -14,3 +14,4 @@ from . import ir_fields_converter
 from . import base_import
 from . import res_config_settings
 from . import ir_http
+from . import wilayah_api_client

@@ -1,12 +1,16 @@
 import logging
+import time
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..wilayah.clients import utc_today
 from ..wilayah.settings import (
     API_KEY_PARAM,
     API_KEY_PLACEHOLDER,
     CORS_ORIGINS_PARAM,
+    LEGACY_KEY_ENABLED_PARAM,
+    legacy_key_enabled,
     new_api_key,
     normalize_origins,
 )
@@ -20,9 +24,23 @@ class ResConfigSettings(models.TransientModel):
     # Computed, not config_parameter: saving the settings must never write the
     # key back (it would undo a regeneration made in the meantime).
     wilayah_api_key = fields.Char(
-        string="API Key",
+        string="Legacy Key",
         compute="_compute_wilayah_api",
-        help="Clients send it in the X-API-Key header.",
+        help="The single key of the published module (system parameter "
+        "wilayah.api.key). Clients send it in the X-API-Key header.",
+    )
+    # Not a config_parameter field: those store False by deleting the
+    # parameter, and an absent parameter means "enabled" (drop-in).
+    wilayah_api_legacy_key_enabled = fields.Boolean(
+        string="Accept the legacy key",
+        groups="base.group_system",
+        help="Off: only client keys open the API; the legacy key gets 401.",
+    )
+    wilayah_api_client_ids = fields.Many2many(
+        "wilayah.api.client",
+        string="API Clients",
+        compute="_compute_wilayah_api_client_ids",
+        groups="base.group_system",
     )
     wilayah_api_status = fields.Selection(
         [("open", "Open"), ("closed", "Closed")],
@@ -45,15 +63,41 @@ class ResConfigSettings(models.TransientModel):
 
     # A new settings form only computes fields depending on a field with a
     # default: the toggle gives them one (and toggling refreshes them).
-    @api.depends("wilayah_api_key_reveal")
+    @api.depends("wilayah_api_key_reveal", "wilayah_api_legacy_key_enabled")
     @api.depends_context("uid")
     def _compute_wilayah_api(self):
         key = (
             self.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM) or ""
         ).strip()
-        if not key:
+        access = self.env["wilayah.api.client"].sudo()._api_access()
+        clients = access.clients.usable_on(utc_today(time.time()))
+        if access.legacy_enabled and key and key != API_KEY_PLACEHOLDER:
+            status, reason = (
+                "open",
+                _(
+                    "Requests carrying the legacy key or an active client's key in "
+                    "the X-API-Key header are answered."
+                ),
+            )
+        elif clients:
+            status, reason = (
+                "open",
+                _(
+                    "Requests carrying an active client's key in the X-API-Key "
+                    "header are answered; the legacy key is not accepted."
+                ),
+            )
+        elif not access.legacy_enabled:
+            status, reason = (
+                "closed",
+                _(
+                    "The legacy key is switched off and no client key is active: "
+                    "every request gets 503."
+                ),
+            )
+        elif not key:
             status, reason = "closed", _("No API key is set: every request gets 503.")
-        elif key == API_KEY_PLACEHOLDER:
+        else:
             status, reason = (
                 "closed",
                 _(
@@ -61,16 +105,26 @@ class ResConfigSettings(models.TransientModel):
                     "every request gets 503. Regenerate the key to open the API."
                 ),
             )
-        else:
-            status, reason = (
-                "open",
-                _("Requests carrying this key in the X-API-Key header are answered."),
-            )
         for settings in self:
             # The secret itself only for administrators, whatever the access path.
             settings.wilayah_api_key = key if self.env.is_system() else False
             settings.wilayah_api_status = status
             settings.wilayah_api_status_reason = reason
+
+    @api.depends("wilayah_api_key_reveal")  # computed in a new form (see above)
+    @api.depends_context("uid")
+    def _compute_wilayah_api_client_ids(self):
+        clients = self.env["wilayah.api.client"].search([])
+        for settings in self:
+            settings.wilayah_api_client_ids = clients
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        res["wilayah_api_legacy_key_enabled"] = legacy_key_enabled(
+            self.env["ir.config_parameter"].sudo().get_param(LEGACY_KEY_ENABLED_PARAM)
+        )
+        return res
 
     @api.model
     def _wilayah_ensure_api_key(self):
@@ -109,7 +163,21 @@ class ResConfigSettings(models.TransientModel):
             settings.wilayah_api_cors_origins = self._normalize_cors_origins(
                 settings.wilayah_api_cors_origins
             )
-        return super().set_values()
+        result = super().set_values()
+        if self.env.is_system():
+            params = self.env["ir.config_parameter"].sudo()
+            enabled = all(self.mapped("wilayah_api_legacy_key_enabled"))
+            if (
+                legacy_key_enabled(params.get_param(LEGACY_KEY_ENABLED_PARAM))
+                != enabled
+            ):
+                params.set_param(LEGACY_KEY_ENABLED_PARAM, str(enabled))
+        return result
+
+    def action_wilayah_api_clients(self):
+        return self.env["ir.actions.actions"]._for_xml_id(
+            "infinys_wilayah_indonesia_api.wilayah_api_client_action"
+        )
 
     def action_wilayah_api_regenerate_key(self):
         if not self.env.is_system():

@@ -14,3 +14,4 @@ from . import test_reinstall
 from . import test_alamat
 from . import test_partner_address
 from . import test_geo
+from . import test_clients

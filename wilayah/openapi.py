@@ -41,10 +41,13 @@ from .settings import (
     API_KEY_PARAM,
     CORS_ORIGINS_PARAM,
     MISSING_KEY,
+    rate_limited,
 )
 
 ADDON_DIR = Path(__file__).resolve().parent.parent
 RESPONSE_REF = "#/components/responses/"
+# The rate limit of the 429 example (a client the tests give that limit).
+EXAMPLE_RATE_LIMIT = 60
 
 
 def _example_messages():
@@ -56,6 +59,7 @@ def _example_messages():
         401: MISSING_KEY,
         404: not_found(kecamatan, "3204999").message,
         405: method_not_allowed("POST", ALLOW).message,
+        429: rate_limited(EXAMPLE_RATE_LIMIT),
         500: SERVER_ERROR,
         503: API_CLOSED,
     }
@@ -71,7 +75,9 @@ ERRORS = {
     ),
     401: (
         "Unauthorized",
-        f"The `{API_KEY_HEADER}` header is missing or the key is wrong.",
+        f"The `{API_KEY_HEADER}` header is missing, or its key is wrong, revoked "
+        "(its client archived), expired, or the legacy key while it is switched "
+        "off; the message says which.",
     ),
     404: (
         "NotFound",
@@ -83,6 +89,11 @@ ERRORS = {
         "MethodNotAllowed",
         "Any method other than GET, HEAD and OPTIONS (CORS preflight), on any "
         "`/api/...` path; the `Allow` header lists the allowed ones.",
+    ),
+    429: (
+        "TooManyRequests",
+        "The client key's rate limit (requests a minute) is reached; "
+        "`Retry-After` gives the seconds to wait.",
     ),
     500: (
         "InternalServerError",
@@ -99,9 +110,12 @@ DESCRIPTION = f"""\
 Indonesian administrative regions: provinsi (province), kota/kabupaten
 (city/regency), kecamatan (district), kelurahan/desa (village) and postal codes.
 
-**Authentication.** Every data route needs the API key in the `{API_KEY_HEADER}`
-header (**Authorize** above). An administrator finds or sets it in Settings >
-Technical > System Parameters, key `{API_KEY_PARAM}`. This document
+**Authentication.** Every data route needs a key in the `{API_KEY_HEADER}`
+header (**Authorize** above): a client key, one per app, that an administrator
+creates in Wilayah Indonesia > Configuration > API Clients (shown once; it can
+be revoked, expire, and have a rate limit: over it, `429` with `Retry-After`),
+or the legacy key of the published module, the system parameter
+`{API_KEY_PARAM}` (unless the administrator switched it off). This document
 (`{OPENAPI_PATH}`) and its page (`{DOCS_PATH}`) need no key.
 
 **Codes** are JSON strings. BPS codes: {
@@ -134,12 +148,14 @@ case-insensitively, ignoring surrounding blanks.
 the client sends `Accept-Encoding: gzip`.
 
 **Errors** are JSON `{{"status": int, "error": str, "message": str}}`, never HTML:
-400 malformed input, 401 missing or wrong key, 404 nothing with that code, 405 a
-method other than GET/HEAD/OPTIONS, 503 no key configured, 500 unexpected.
+400 malformed input, 401 missing, wrong, revoked or expired key, 404 nothing with
+that code, 405 a method other than GET/HEAD/OPTIONS, 429 over the key's rate
+limit, 503 no key configured, 500 unexpected.
 
 **CORS.** Browsers may call the API from the origins the administrator allows
-(system parameter `{CORS_ORIGINS_PARAM}`, default any); the preflight allows
-the `{API_KEY_HEADER}` header and exposes `{CORS_EXPOSE_HEADERS}`.
+(system parameter `{CORS_ORIGINS_PARAM}`, default any; a client key may have
+origins of its own instead); the preflight allows the `{API_KEY_HEADER}` header
+and exposes `{CORS_EXPOSE_HEADERS}`.
 """
 
 
@@ -237,7 +253,7 @@ def _operation(route):
     }
     statuses = (400, 401, 404) if route.not_found else (400, 401)
     responses = {"200": ok, "304": {"$ref": RESPONSE_REF + "NotModified"}}
-    for status in (*statuses, 500, 503):
+    for status in (*statuses, 429, 500, 503):
         responses[str(status)] = {"$ref": RESPONSE_REF + ERRORS[status][0]}
     return {
         "tags": [route.tag],
@@ -471,6 +487,12 @@ def _responses():
             "description": f"{title}: {description}",
             "content": _json_content(schema_ref("Error"), example),
         }
+    responses["TooManyRequests"]["headers"] = {
+        "Retry-After": {
+            "description": "Seconds until the key may make a request again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    }
     return responses
 
 
@@ -528,8 +550,9 @@ def build_openapi():
                     "type": "apiKey",
                     "in": "header",
                     "name": API_KEY_HEADER,
-                    "description": f"The value of the system parameter "
-                    f"`{API_KEY_PARAM}`.",
+                    "description": "A client key (Wilayah Indonesia > "
+                    "Configuration > API Clients) or the legacy key, the value of "
+                    f"the system parameter `{API_KEY_PARAM}`.",
                 }
             },
             "schemas": _schemas(),

@@ -19,7 +19,7 @@ from .search import MAX_WORDS
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 SCHEMA_REF = "#/components/schemas/"
 ALLOW = "GET, HEAD, OPTIONS"
-CORS_EXPOSE_HEADERS = "ETag, X-Total-Count"
+CORS_EXPOSE_HEADERS = "ETag, X-Total-Count, Retry-After"
 
 
 def schema_ref(name):

@@ -1,17 +1,23 @@
-"""The API key and the CORS origins: their parameters and their rules.
+"""The API keys and the CORS origins: their parameters and their rules.
 
-The values live in system parameters (``ir.config_parameter``); the admin
-edits them on the API settings page (``models/res_config_settings.py``) and
-the controller reads them per request.
+The legacy key (the published module's single key) and the origins live in
+system parameters (``ir.config_parameter``) that the admin edits on the API
+settings page (``models/res_config_settings.py``); client keys in
+``wilayah.api.client`` (``clients.py``). The controller checks every request
+against one ``ApiAccess`` a worker keeps until registry signaling drops it.
 """
 
 import hmac
 import re
 import secrets
+from dataclasses import dataclass
 
+from .clients import LEGACY, ClientTable
 from .errors import ApiError
 
 API_KEY_PARAM = "wilayah.api.key"
+# "False" switches the legacy key off: then only client keys open the API.
+LEGACY_KEY_ENABLED_PARAM = "wilayah.api.legacy_key_enabled"
 # The published module shipped this key: it opens nothing.
 API_KEY_PLACEHOLDER = "change_this_to_your_secret_api_key"
 CORS_ORIGINS_PARAM = "wilayah.api.cors_origins"
@@ -20,12 +26,33 @@ API_KEY_HEADER = "X-API-Key"
 ORIGIN_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/?#\s]+$")
 
 API_CLOSED = (
-    "The API is closed: no API key is configured. An administrator sets one in "
-    f"Settings > Technical > System Parameters, key '{API_KEY_PARAM}' (or "
-    "Wilayah Indonesia > Configuration > API Settings)."
+    "The API is closed: no API key is configured. An administrator creates a "
+    "client key in Wilayah Indonesia > Configuration > API Clients, or sets the "
+    f"legacy key in Settings > Technical > System Parameters, key '{API_KEY_PARAM}' "
+    "(or Wilayah Indonesia > Configuration > API Settings)."
+)
+API_CLOSED_LEGACY_OFF = (
+    "The API is closed: the legacy key is switched off and no client key is "
+    "active. An administrator creates one in Wilayah Indonesia > Configuration > "
+    "API Clients."
 )
 MISSING_KEY = f"Missing {API_KEY_HEADER} header."
 WRONG_KEY = "Invalid API key."
+LEGACY_KEY_OFF = (
+    "The legacy API key is switched off: ask the administrator for a client key."
+)
+REVOKED_KEY = "This API key was revoked."
+
+
+def expired_key(expires):
+    return f"This API key expired on {expires.isoformat()}."
+
+
+def rate_limited(limit):
+    return (
+        f"Too many requests: this key may make {limit} requests a minute. Retry "
+        "after the number of seconds in the Retry-After header."
+    )
 
 
 def new_api_key():
@@ -39,19 +66,58 @@ def is_usable_key(key):
     return bool(key) and key != API_KEY_PLACEHOLDER
 
 
-def check_key(expected, provided):
-    """None when ``provided`` (the header, or None) opens the API; else the
-    ApiError to answer. Constant time in the key's content."""
-    if not is_usable_key(expected):
-        return ApiError(503, API_CLOSED)
-    if provided is None:
-        return ApiError(401, MISSING_KEY)
-    # Header values arrive as latin-1 text: compare the raw bytes (a str
-    # comparison would refuse non-ASCII text), in constant time.
-    provided_bytes = provided.encode("latin-1", "replace")
-    if not hmac.compare_digest(provided_bytes, expected.strip().encode()):
-        return ApiError(401, WRONG_KEY)
-    return None
+def legacy_key_enabled(value):
+    """Whether the stored ``LEGACY_KEY_ENABLED_PARAM`` lets the legacy key in
+    (it does unless switched off: the published module's clients go on)."""
+    return (value or "").strip() != "False"
+
+
+@dataclass(frozen=True)
+class ApiAccess:
+    """Everything a request's key is checked against."""
+
+    legacy_key: str  # the stored parameter, or ""
+    legacy_enabled: bool
+    clients: ClientTable
+
+    def check_key(self, provided, today):
+        """The caller of ``provided`` (the header, or None): ``LEGACY`` or an
+        ``ApiClient``; raises the ApiError to answer otherwise."""
+        legacy_usable = self.legacy_enabled and is_usable_key(self.legacy_key)
+        if not legacy_usable and not self.clients.usable_on(today):
+            closed = API_CLOSED
+            if is_usable_key(self.legacy_key):
+                closed = API_CLOSED_LEGACY_OFF
+            raise ApiError(503, closed)
+        if provided is None:
+            raise ApiError(401, MISSING_KEY)
+        # Header values arrive as latin-1 text: compare the raw bytes (a str
+        # comparison would refuse non-ASCII text), in constant time.
+        provided_bytes = provided.encode("latin-1", "replace")
+        if is_usable_key(self.legacy_key) and hmac.compare_digest(
+            provided_bytes, self.legacy_key.strip().encode()
+        ):
+            if not self.legacy_enabled:
+                raise ApiError(401, LEGACY_KEY_OFF)
+            return LEGACY
+        client = self.clients.find(provided_bytes)
+        if client is None:
+            raise ApiError(401, WRONG_KEY)
+        if not client.active:
+            raise ApiError(401, REVOKED_KEY)
+        if client.expired_on(today):
+            raise ApiError(401, expired_key(client.expires))
+        return client
+
+    def origins_for(self, caller, global_origins, today):
+        """The origins a browser may send this caller's key from; before the
+        key is checked (caller None: a preflight, an error) every origin some
+        key may be sent from."""
+        if isinstance(caller, str) or caller is None:
+            if caller is None and "*" not in global_origins:
+                return global_origins | self.clients.origins(today)
+            return global_origins
+        return caller.origins or global_origins
 
 
 def allowed_origins(value):
