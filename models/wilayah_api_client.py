@@ -9,6 +9,8 @@ from odoo.tools import SQL
 
 from ..wilayah.clients import (
     KEY_PREFIX_LENGTH,
+    NEW_KEY_CLIENT_CONTEXT,
+    NEW_KEY_CONTEXT,
     ApiClient,
     ClientTable,
     RateLimiter,
@@ -30,10 +32,6 @@ _logger = logging.getLogger(__name__)
 # worker's usage counts (one each per database served).
 _RATE_LIMITERS = {}
 _USAGE = {}
-# The context keys that carry a new key, and its client, to the dialog that
-# shows it once.
-NEW_KEY_CONTEXT = "wilayah_api_new_key"
-NEW_KEY_CLIENT_CONTEXT = "wilayah_api_new_key_client"
 
 
 class WilayahApiClient(models.Model):

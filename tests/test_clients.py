@@ -27,10 +27,10 @@ from odoo.tests import BaseCase, Form, get_db_name, tagged
 from odoo.tests.common import new_test_user
 from odoo.tools import config
 
-from ..models.wilayah_api_client import NEW_KEY_CONTEXT
 from ..wilayah.clients import (
     KEY_PREFIX_LENGTH,
     LEGACY,
+    NEW_KEY_CONTEXT,
     RATE_WINDOW_SECONDS,
     AccessLogFilter,
     ApiClient,

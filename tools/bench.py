@@ -11,7 +11,9 @@ its address search engine).
 
 The requests come from the route table (wilayah/routes.py, see
 route_requests), plus the widest search, a stream of distinct /api/alamat
-queries (see QueryStream), the full list gzipped, its 304 and a wrong key.
+queries (see QueryStream), the full list gzipped, its 304, a wrong key, and
+(with --db) the same request with two client keys, one rate-limited (the
+limit never reached), each measured right after the legacy key's.
 Each is measured ``--rounds`` times with ``wrk -t2 -c4 -d<duration>s
 --latency``; /web/health is measured several times in every round, between the
 routes, and every ratio is median(route req/s) / median(/web/health req/s) of
@@ -46,6 +48,12 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import bench_dropdown  # noqa: E402
 import bench_geo  # noqa: E402
 
+from wilayah.clients import (  # noqa: E402
+    NEW_KEY_CONTEXT,
+    ApiClient,
+    ClientTable,
+    key_digest,
+)
 from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
 from wilayah.params import Param  # noqa: E402
 from wilayah.routes import ROUTES, ROUTES_BY_NAME, Route  # noqa: E402
@@ -95,6 +103,16 @@ def detail_route(level_key):
 FULL_LIST = list_route(LEVEL_KEYS[-1]).path
 RIGHT_KEY = detail_route(LEVEL_KEYS[-1]).example_request
 WRONG_KEY = f"{RIGHT_KEY} wrong key (401)"
+# The same request with client keys, against the legacy key's (RIGHT_KEY):
+# one without a rate limit, one with a limit it never reaches (the shared
+# counter file is updated on every request).
+CLIENT_KEY = f"{RIGHT_KEY} client key"
+LIMITED_KEY = f"{RIGHT_KEY} rate-limited client key"
+BENCH_CLIENTS = {CLIENT_KEY: 0, LIMITED_KEY: 1_000_000_000}
+CLIENT_KEY_TARGET = 0.9  # the issue's bound, against the legacy key
+CLIENT_MODEL = "wilayah.api.client"
+# models/wilayah_api_client.py logs each build of a worker's key table
+KEYS_LOADED = re.compile(r"Wilayah API keys loaded: .*")
 
 
 @dataclass(frozen=True)
@@ -239,14 +257,25 @@ LOKASI = ROUTES_BY_NAME["lokasi"]
 LOKASI_STREAM = f"{LOKASI.path}, a stream of distinct points (a village each)"
 
 
-def bench_rows(key, etag, stream, health_stream, sample_path, points):
-    """The routes' requests, then the bench's own: the widest search, the
-    streams of distinct address queries and of distinct points (after their
-    /web/health), the full list gzipped, its 304, and a wrong key."""
-    rows = [
-        Row(request.path, request.path, TARGETS[request.route.kind])
-        for request in route_requests()
-    ]
+def bench_rows(key, etag, stream, health_stream, sample_path, points, client_keys):
+    """The routes' requests (the legacy key's followed by the client keys'),
+    then the bench's own: the widest search, the streams of distinct address
+    queries and of distinct points (after their /web/health), the full list
+    gzipped, its 304, and a wrong key."""
+    rows = []
+    for request in route_requests():
+        rows.append(Row(request.path, request.path, TARGETS[request.route.kind]))
+        if request.path == RIGHT_KEY:
+            rows += [
+                Row(
+                    label,
+                    RIGHT_KEY,
+                    CLIENT_KEY_TARGET,
+                    {API_KEY_HEADER: client_key},
+                    baseline=RIGHT_KEY,
+                )
+                for label, client_key in client_keys.items()
+            ]
     return rows + [
         # The widest search answer (226 kB): the published module's figure
         # (0.07x, README) is for this one.
@@ -624,6 +653,15 @@ class ServerLog:
             for match in self.REQUEST.finditer(text)
         ]
 
+    def last_match(self, pattern):
+        """The last text of the log that ``pattern`` matches, or None."""
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as log:
+                matches = pattern.findall(log.read())
+        except OSError:
+            return None
+        return matches[-1].strip() if matches else None
+
     def pids_of(self, offset, paths, wait=3.0):
         """{path: pid} of these requests, once logged (a worker logs a
         request after answering it)."""
@@ -873,10 +911,11 @@ def progress(round_number, rounds, run_number, total_runs, label):
 
 def measure_units(rows):
     """The rows in groups measured one after the other: a row with its
-    baseline row (the one before it), the others alone."""
+    baseline row (the one before it, or before others of that baseline),
+    the others alone."""
     units = []
     for row in rows:
-        if units and row.baseline == units[-1][-1].label:
+        if units and row.baseline in {other.label for other in units[-1]}:
             units[-1].append(row)
         else:
             units.append([row])
@@ -1072,6 +1111,14 @@ def main():
         bare, bare_note = bare_workers(client, pids, log)
     print(f"- bare workers: {bare_note}")
     first_lines, first_ok = first_requests(client, pids, log)
+    # Client keys (a new client drops each worker's index: the warm-up
+    # rebuilds it before any measurement).
+    client_keys = {}
+    if args.db:
+        try:
+            client_keys = bench_client_keys(args.url, args.db)
+        except (OSError, RuntimeError, ValueError) as error:
+            print(f"- client keys skipped: {error}")
 
     # The ETag of the full list, for the If-None-Match row.
     status, headers, _body = client.get(FULL_LIST)
@@ -1094,7 +1141,13 @@ def main():
             "(tests/shape_probes.csv.gz)",
         )
         routes = bench_rows(
-            key, etag, stream, health_stream, alamat_path(queries[0]), points
+            key,
+            etag,
+            stream,
+            health_stream,
+            alamat_path(queries[0]),
+            points,
+            client_keys,
         )
         rows = [Row(HEALTH, HEALTH, None), *routes]
         missed = bench(args, client, key, rows, pids)
@@ -1118,6 +1171,7 @@ def main():
     if pids:
         lines, bare_ok = memory_vs_bare(bare, args.server_pid, bare_note)
         print("\n".join(lines))
+    print("\n".join(client_table_lines(log)))
     print()
     print("### Dropdowns of Odoo's address forms (tools/bench_dropdown.py)")
     print()
@@ -1191,7 +1245,72 @@ def bench(args, client, key, rows, pids):
             f"- wrong key vs right key on {RIGHT_KEY}: {wrong:.0f} vs {right:.0f} "
             f"req/s ({wrong / right:.2f}x): a wrong key costs what a right one costs."
         )
+    for label in BENCH_CLIENTS:
+        client_rps = median(run["rps"] for run in results.get(label, []))
+        if right and client_rps:
+            print(
+                f"- {label} vs the legacy key: {client_rps:.0f} vs {right:.0f} req/s "
+                f"({client_rps / right:.2f}x, target {CLIENT_KEY_TARGET}x), each "
+                "measured right after the legacy key in every round."
+            )
     return missed
+
+
+def bench_client_keys(url, db):
+    """A fresh key for each bench client of BENCH_CLIENTS (created once, as
+    admin/admin over JSON-RPC, the way the client form's button does it)."""
+    session = bench_dropdown.Session(url)
+    session.rpc(
+        "/web/session/authenticate", {"db": db, "login": "admin", "password": "admin"}
+    )
+    keys = {}
+    for label, rate_limit in BENCH_CLIENTS.items():
+        name = f"make bench: {label}"
+        ids = session.call_kw(
+            CLIENT_MODEL, "search", [[("name", "=", name)]], {"limit": 1}
+        )
+        if not ids:
+            ids = [
+                session.call_kw(
+                    CLIENT_MODEL,
+                    "create",
+                    [{"name": name, "rate_limit": rate_limit}],
+                    {},
+                )
+            ]
+        action = session.call_kw(CLIENT_MODEL, "action_generate_key", [ids], {})
+        keys[label] = action["context"][NEW_KEY_CONTEXT]
+    return keys
+
+
+def client_table_lines(log):
+    """What the key check keeps in a worker: the server's own log line of the
+    last build, and a table of 1,000 clients built here."""
+    lines = ["", "### API keys in a worker's memory (models/wilayah_api_client.py)", ""]
+    built = log.last_match(KEYS_LOADED) if log.path else None
+    lines.append(
+        f"- this server, last build: {built}" if built else "- this server: no log"
+    )
+    started = time.perf_counter()
+    table = ClientTable(
+        ApiClient(
+            id=number,
+            name=f"Client app {number}",
+            active=True,
+            expires=None,
+            rate_limit=600,
+            origins=frozenset({f"https://app{number}.example.com"}),
+            digest=key_digest(f"key {number}"),
+        )
+        for number in range(1000)
+    )
+    seconds = time.perf_counter() - started
+    lines.append(
+        f"- 1,000 clients (each with an origin): built in {seconds * 1000:.1f} ms, "
+        f"{table.memory_bytes() / 1024:.0f} KiB, keys included; usage counts: one "
+        "entry per client that called (two numbers each)"
+    )
+    return lines
 
 
 if __name__ == "__main__":

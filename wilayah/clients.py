@@ -13,9 +13,15 @@ import logging
 import math
 import os
 import struct
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): each worker counts alone
+    fcntl = None
 
 # Client keys are 256 random bits (``settings.new_api_key``): nobody can guess
 # one or try a dictionary, so a fast hash is enough to keep the stored value
@@ -27,6 +33,10 @@ KEY_PREFIX_LENGTH = 6
 RATE_WINDOW_SECONDS = 60
 USAGE_FLUSH_SECONDS = 60
 LEGACY = "legacy"  # the caller of the published module's single key
+# The context keys that carry a new key, and its client, to the dialog that
+# shows it once (models/wilayah_api_client.py; tools/bench.py reads it).
+NEW_KEY_CONTEXT = "wilayah_api_new_key"
+NEW_KEY_CLIENT_CONTEXT = "wilayah_api_new_key_client"
 
 
 def key_digest(key):
@@ -105,8 +115,6 @@ class ClientTable:
 
     def memory_bytes(self):
         """What the table holds, keys included (for the bench)."""
-        import sys  # pylint: disable=import-outside-toplevel
-
         total = sys.getsizeof(self._by_digest)
         for digest, client in self._by_digest.items():
             total += sys.getsizeof(digest) + sys.getsizeof(client)
@@ -160,6 +168,8 @@ class RateLimiter:
     def _open(self):
         if self._fd is None and self._memory is None:
             try:
+                if fcntl is None:
+                    raise OSError("no file locks on this system")
                 os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as error:
@@ -188,8 +198,6 @@ class RateLimiter:
         with self._lock:
             self._open()
             if self._fd is not None:
-                import fcntl  # pylint: disable=import-outside-toplevel
-
                 fcntl.lockf(self._fd, fcntl.LOCK_EX, self.SLOT.size, offset)
             try:
                 data = self._read(offset)
