@@ -97,10 +97,12 @@ class WilayahApiController(http.Controller):
         set_log_caller(None)
         now = time.time()
         access = None if public else self._access()
-        cors = self._cors_headers(public, access, None, now)
         method = request.httprequest.method
         if method == "OPTIONS":
-            return self._preflight(public, cors)
+            return self._preflight(
+                public, self._cors_headers(public, access, None, now)
+            )
+        caller = None  # until the key is checked
         try:
             if method not in SERVED_METHODS:
                 raise method_not_allowed(method, ALLOW)
@@ -110,11 +112,13 @@ class WilayahApiController(http.Controller):
                 caller = access.check_key(
                     request.httprequest.headers.get(API_KEY_HEADER), utc_today(now)
                 )
-                cors = self._cors_headers(public, access, caller, now)
                 self._admit(caller, now)
                 answer = self._api_answer(route, code)
         except ApiError as error:
-            return error_response(error, cors)
+            return error_response(
+                error, self._cors_headers(public, access, caller, now)
+            )
+        cors = self._cors_headers(public, access, caller, now)
         headers = [
             ("Content-Type", route.content_type),
             ("ETag", answer.etag),

@@ -7,9 +7,14 @@ from odoo.exceptions import AccessError, ValidationError
 from ..wilayah.clients import utc_today
 from ..wilayah.settings import (
     API_KEY_PARAM,
-    API_KEY_PLACEHOLDER,
+    CLOSED_LEGACY_OFF,
+    CLOSED_NO_KEY,
+    CLOSED_PLACEHOLDER,
     CORS_ORIGINS_PARAM,
     LEGACY_KEY_ENABLED_PARAM,
+    OPEN_CLIENTS,
+    OPEN_LEGACY,
+    OPEN_STATUSES,
     legacy_key_enabled,
     new_api_key,
     normalize_origins,
@@ -66,45 +71,29 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("wilayah_api_key_reveal", "wilayah_api_legacy_key_enabled")
     @api.depends_context("uid")
     def _compute_wilayah_api(self):
-        key = (
-            self.env["ir.config_parameter"].sudo().get_param(API_KEY_PARAM) or ""
-        ).strip()
         access = self.env["wilayah.api.client"].sudo()._api_access()
-        clients = access.clients.usable_on(utc_today(time.time()))
-        if access.legacy_enabled and key and key != API_KEY_PLACEHOLDER:
-            status, reason = (
-                "open",
-                _(
-                    "Requests carrying the legacy key or an active client's key in "
-                    "the X-API-Key header are answered."
-                ),
-            )
-        elif clients:
-            status, reason = (
-                "open",
-                _(
-                    "Requests carrying an active client's key in the X-API-Key "
-                    "header are answered; the legacy key is not accepted."
-                ),
-            )
-        elif not access.legacy_enabled:
-            status, reason = (
-                "closed",
-                _(
-                    "The legacy key is switched off and no client key is active: "
-                    "every request gets 503."
-                ),
-            )
-        elif not key:
-            status, reason = "closed", _("No API key is set: every request gets 503.")
-        else:
-            status, reason = (
-                "closed",
-                _(
-                    "The API key is still the placeholder of the published module: "
-                    "every request gets 503. Regenerate the key to open the API."
-                ),
-            )
+        key = access.legacy_key
+        status = access.status(utc_today(time.time()))
+        reason = {
+            OPEN_LEGACY: _(
+                "Requests carrying the legacy key or an active client's key in "
+                "the X-API-Key header are answered."
+            ),
+            OPEN_CLIENTS: _(
+                "Requests carrying an active client's key in the X-API-Key "
+                "header are answered; the legacy key is not accepted."
+            ),
+            CLOSED_LEGACY_OFF: _(
+                "The legacy key is switched off and no client key is active: "
+                "every request gets 503."
+            ),
+            CLOSED_NO_KEY: _("No API key is set: every request gets 503."),
+            CLOSED_PLACEHOLDER: _(
+                "The API key is still the placeholder of the published module: "
+                "every request gets 503. Regenerate the key to open the API."
+            ),
+        }[status]
+        status = "open" if status in OPEN_STATUSES else "closed"
         for settings in self:
             # The secret itself only for administrators, whatever the access path.
             settings.wilayah_api_key = key if self.env.is_system() else False
@@ -114,7 +103,10 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("wilayah_api_key_reveal")  # computed in a new form (see above)
     @api.depends_context("uid")
     def _compute_wilayah_api_client_ids(self):
-        clients = self.env["wilayah.api.client"].search([])
+        # archived ones too: their usage, and that they are revoked (muted)
+        clients = (
+            self.env["wilayah.api.client"].with_context(active_test=False).search([])
+        )
         for settings in self:
             settings.wilayah_api_client_ids = clients
 

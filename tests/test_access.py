@@ -13,7 +13,11 @@ DATA_MENUS = (
     "wilayah_menu_kecamatan",
     "wilayah_menu_kelurahan",
 )
-ADMIN_MENUS = ("wilayah_menu_configuration", "wilayah_menu_api_settings")
+ADMIN_MENUS = (
+    "wilayah_menu_configuration",
+    "wilayah_menu_api_settings",
+    "wilayah_menu_api_clients",
+)
 
 
 @tagged("post_install", "-at_install")

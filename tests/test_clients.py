@@ -5,7 +5,9 @@ counted; the legacy key can be switched off."""
 import contextlib
 import hashlib
 import logging
+import math
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -31,7 +33,7 @@ from ..wilayah.clients import (
     KEY_PREFIX_LENGTH,
     LEGACY,
     NEW_KEY_CONTEXT,
-    RATE_WINDOW_SECONDS,
+    RATE_BUCKETS,
     AccessLogFilter,
     ApiClient,
     ClientTable,
@@ -40,16 +42,21 @@ from ..wilayah.clients import (
     key_digest,
     retry_after,
     set_log_caller,
-    sliding_estimate,
 )
 from ..wilayah.errors import ApiError
 from ..wilayah.openapi import EXAMPLE_RATE_LIMIT
 from ..wilayah.settings import (
     API_CLOSED,
     API_CLOSED_LEGACY_OFF,
+    API_KEY_PLACEHOLDER,
+    CLOSED_LEGACY_OFF,
+    CLOSED_NO_KEY,
+    CLOSED_PLACEHOLDER,
     LEGACY_KEY_ENABLED_PARAM,
     LEGACY_KEY_OFF,
     MISSING_KEY,
+    OPEN_CLIENTS,
+    OPEN_LEGACY,
     REVOKED_KEY,
     WRONG_KEY,
     ApiAccess,
@@ -127,21 +134,47 @@ class TestClientLogic(BaseCase):
         with self.assertRaises(ApiError) as caught:
             off.check_key("legacy-secret", TODAY)
         self.assertEqual(caught.exception.message, LEGACY_KEY_OFF)
-        # nothing opens the API: 503, whatever the key
-        for access, message in (
-            (
-                ApiAccess(
-                    "legacy-secret", False, ClientTable([client(2, active=False)])
-                ),
-                API_CLOSED_LEGACY_OFF,
-            ),
-            (ApiAccess("", True, ClientTable([client(3, expires=TODAY)])), API_CLOSED),
-        ):
-            with self.assertRaises(ApiError) as caught:
-                access.check_key("key-1", TODAY)
+        # nothing opens the API: 503 for an unknown or no key; a known one
+        # hears why it does not open it
+        legacy_off = ApiAccess(
+            "legacy-secret", False, ClientTable([client(2, active=False)])
+        )
+        expired = ApiAccess("", True, ClientTable([client(3, expires=TODAY)]))
+        placeholder = ApiAccess(API_KEY_PLACEHOLDER, True, ClientTable([]))
+        cases = [
+            (legacy_off, "key-1", 503, API_CLOSED_LEGACY_OFF),
+            (legacy_off, None, 503, API_CLOSED_LEGACY_OFF),
+            (legacy_off, "key-2", 401, REVOKED_KEY),
+            (legacy_off, "legacy-secret", 401, LEGACY_KEY_OFF),
+            (expired, "key-1", 503, API_CLOSED),
+            (expired, "key-3", 401, expired_key(TODAY)),
+            (placeholder, API_KEY_PLACEHOLDER, 503, API_CLOSED),
+        ]
+        for access, key, status, message in cases:
+            with self.subTest(key=key), self.assertRaises(ApiError) as caught:
+                access.check_key(key, TODAY)
             self.assertEqual(
-                (caught.exception.status, caught.exception.message), (503, message)
+                (caught.exception.status, caught.exception.message), (status, message)
             )
+        self.assertEqual(
+            [
+                access.status(TODAY)
+                for access in (
+                    legacy_off,
+                    expired,
+                    placeholder,
+                    off,
+                    ApiAccess("legacy-secret", True, table),
+                )
+            ],
+            [
+                CLOSED_LEGACY_OFF,
+                CLOSED_NO_KEY,
+                CLOSED_PLACEHOLDER,
+                OPEN_CLIENTS,
+                OPEN_LEGACY,
+            ],
+        )
         # a client alone opens it
         self.assertEqual(ApiAccess("", True, table).check_key("key-1", TODAY).id, 1)
 
@@ -166,46 +199,58 @@ class TestClientLogic(BaseCase):
         )
         self.assertEqual(access.origins_for(client(3), listed, TODAY), listed)
 
-    def test_sliding_window_and_retry_after(self):
-        self.assertEqual(sliding_estimate(0, 5, 30), 5)
-        self.assertEqual(sliding_estimate(10, 0, 30), 5)
-        # over the limit in this window: wait for the next one, then for
-        # this window's share to fade below the limit
-        self.assertEqual(retry_after(10, 0, 10, 25), 35 + 6)
-        # the previous window's share is what blocks: it fades within this one
-        self.assertEqual(retry_after(10, 20, 0, 0), 33)
-        for limit, previous, current, elapsed in (
-            (1, 0, 1, 59.5),
-            (5, 7, 3, 10),
-            (3, 3, 3, 0),
-        ):
-            wait = retry_after(limit, previous, current, elapsed)
-            with self.subTest(case=(limit, previous, current, elapsed)):
-                self.assertGreaterEqual(wait, 1)
-                # after the wait one more request fits, a second before it does not
-                at = elapsed + wait
-                if at < RATE_WINDOW_SECONDS:
-                    later = sliding_estimate(previous, current, at)
-                else:
-                    later = sliding_estimate(current, 0, at - RATE_WINDOW_SECONDS)
-                self.assertLessEqual(later + 1, limit + 1e-9)
+    def test_retry_after(self):
+        # oldest second first; the current second last
+        self.assertEqual(retry_after([0] * 60 + [5], 5), 61)
+        self.assertEqual(retry_after([2, 0, 3] + [0] * 57 + [1], 5), 1)
+        self.assertEqual(retry_after([2, 0, 3] + [0] * 57 + [1], 4), 3)
 
-    def test_rate_limiter_burst_is_exact(self):
+    def test_rate_limit_holds_in_any_60_seconds(self):
+        """Random traffic against one limit: never more than the limit in any
+        60 seconds, and each Retry-After is the shortest wait."""
+        rng = random.Random(20261127)
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "sub", "db.ratelimit")
+            for limit in (1, 3, 20):
+                limited = client(limit, rate_limit=limit)
+                limiter = RateLimiter(path)
+                now, allowed = 1_800_000_000.0, []
+                for _request in range(400):
+                    now += rng.choice((0.01, 0.3, 1.7, 7.0, 31.0))
+                    wait = limiter.hit(limited, now)
+                    if not wait:
+                        allowed.append(now)
+                        continue
+                    with self.subTest(limit=limit, at=now):
+                        # a second earlier: still refused (a refusal counts
+                        # nothing); after the wait: allowed
+                        earlier = now + wait - 1
+                        if wait > 1:
+                            self.assertGreater(limiter.hit(limited, earlier), 0)
+                        self.assertEqual(limiter.hit(limited, now + wait), 0)
+                        now += wait
+                        allowed.append(now)
+                self.assertGreater(len(allowed), 3 * limit)
+                for index, start in enumerate(allowed):
+                    within = [t for t in allowed[index:] if t < start + 60]
+                    self.assertLessEqual(len(within), limit, (limit, start))
+
+    def test_rate_limiter_shared_and_tagged(self):
         with tempfile.TemporaryDirectory() as directory:
             limiter = RateLimiter(os.path.join(directory, "sub", "db.ratelimit"))
             limited = client(7, rate_limit=5)
-            start = 6000 * RATE_WINDOW_SECONDS + 1  # a window's start
-            waits = [limiter.hit(limited, start + i / 10) for i in range(8)]
+            start = 1_800_000_000.5
+            waits = [limiter.hit(limited, start + i / 100) for i in range(8)]
             self.assertEqual(waits[:5], [0] * 5)
-            self.assertTrue(all(wait > 0 for wait in waits[5:]))
+            self.assertEqual(waits[5:], [RATE_BUCKETS] * 3)
             # another limiter on the same file (another worker) shares the count
             self.assertGreater(RateLimiter(limiter.path).hit(limited, start + 2), 0)
             # a new key (another tag) starts afresh; so does another client
             renewed = client(7, rate_limit=5, digest=key_digest("new key"))
             self.assertEqual(limiter.hit(renewed, start + 3), 0)
             self.assertEqual(limiter.hit(client(8, rate_limit=1), start + 3), 0)
-            # two windows later, the burst is forgotten
-            self.assertEqual(limiter.hit(limited, start + 2 * RATE_WINDOW_SECONDS), 0)
+            # 61 whole seconds later, the burst is forgotten
+            self.assertEqual(limiter.hit(limited, start + RATE_BUCKETS), 0)
 
     def test_usage_counter(self):
         usage = UsageCounter(1000.0)
@@ -309,13 +354,19 @@ class TestApiClients(WilayahApiCase):
 
     def test_rate_limit(self):
         record, key = self.new_client(rate_limit=3)
+        started = time.time()
         for _request in range(3):
             self.get_json("/api/provinsi/32", key=key)
         response = self.get("/api/provinsi/32", key=key, headers={"Origin": ORIGIN})
+        refused = time.time()
         body = self.assertJsonError(response, 429)
         self.assertEqual(body["message"], rate_limited(3))
         self.assertEqual(body["error"], "Too Many Requests")
-        self.assertIn(int(response.headers["Retry-After"]), range(1, 2 * 60 + 1))
+        # until the second of the first request leaves the last 61 seconds
+        seconds = math.floor(refused) - math.floor(started)
+        self.assertIn(
+            int(response.headers["Retry-After"]), range(RATE_BUCKETS - seconds, 62)
+        )
         self.assertEqual(response.headers["Cache-Control"], "no-store")
         # a browser may read the error and its Retry-After
         self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
@@ -359,9 +410,11 @@ class TestApiClients(WilayahApiCase):
         self.get_error("/api/provinsi", 401, key=KEY, message_contains=LEGACY_KEY_OFF)
         self.get_json("/api/provinsi", key=key)
         _record.action_archive()
+        # nothing opens the API now: 503, but the revoked key hears why
         self.get_error(
-            "/api/provinsi", 503, key=key, message_contains=API_CLOSED_LEGACY_OFF
+            "/api/provinsi", 503, key="unknown", message_contains=API_CLOSED_LEGACY_OFF
         )
+        self.get_error("/api/provinsi", 401, key=key, message_contains=REVOKED_KEY)
         params.set_param(LEGACY_KEY_ENABLED_PARAM, "True")
         self.get_json("/api/provinsi", key=KEY)
 
@@ -416,7 +469,7 @@ class TestApiClients(WilayahApiCase):
     def test_no_plain_key_in_the_database(self):
         """pg_dump-style: no text of any table holds the key (its prefix, shown
         to admins, aside), after generating it, using it, counting it."""
-        with self.assertLogs(level=logging.DEBUG) as logs:
+        with self.assertLogs("odoo", logging.DEBUG) as logs:
             record, key = self.new_client(rate_limit=100)
             for _request in range(3):
                 self.get_json("/api/provinsi", key=key)
@@ -623,16 +676,19 @@ class TestClientsAcrossWorkers(BaseCase):
         # Both workers build their index: the unlimited client's requests.
         warm_up = self.burst("unlimited", 16)
         self.assertEqual({status for status, _message, _headers in warm_up}, {200})
-        # The burst inside one minute window (the limit is exact there).
-        if time.time() % 60 > 45:
-            time.sleep(61 - time.time() % 60)
+        # A burst over two workers: exactly the limit gets through.
+        burst_started = time.time()
         answers = self.burst("limited", 2 * self.LIMIT)
+        seconds = math.ceil(time.time()) - math.floor(burst_started)
         statuses = Counter(status for status, _message, _headers in answers)
         self.assertEqual(statuses, {200: self.LIMIT, 429: self.LIMIT})
         for status, message, headers in answers:
             if status == 429:
                 self.assertEqual(message, rate_limited(self.LIMIT))
-                self.assertIn(int(headers["Retry-After"]), range(1, 121))
+                self.assertIn(
+                    int(headers["Retry-After"]),
+                    range(RATE_BUCKETS - seconds, RATE_BUCKETS + 1),
+                )
         # served by both workers, each line naming the client
         self.assertEqual(len(self.access_lines("limited")), 2)
         self.assertEqual(sum(self.access_lines("limited").values()), 2 * self.LIMIT)

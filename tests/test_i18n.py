@@ -31,7 +31,14 @@ MENUS = {
     "wilayah_menu_kelurahan": "Kelurahan/Desa",
     "wilayah_menu_configuration": "Konfigurasi",
     "wilayah_menu_api_settings": "Pengaturan API",
+    "wilayah_menu_api_clients": "Klien API",
 }
+# What only administrators see.
+ADMIN_MENUS = (
+    "wilayah_menu_configuration",
+    "wilayah_menu_api_settings",
+    "wilayah_menu_api_clients",
+)
 
 
 def read_po(path):
@@ -82,12 +89,7 @@ class TestWilayahI18n(TransactionCase):
         # An internal user has no Configuration menu, the rest alike.
         self.assertEqual(
             self.menus_of(self.internal),
-            {
-                xmlid: name
-                for xmlid, name in MENUS.items()
-                if xmlid
-                not in ("wilayah_menu_configuration", "wilayah_menu_api_settings")
-            },
+            {xmlid: name for xmlid, name in MENUS.items() if xmlid not in ADMIN_MENUS},
         )
         action = self.env_of(self.admin).ref(f"{MODULE}.wilayah_config_settings_action")
         self.assertEqual(action.name, "Pengaturan API")

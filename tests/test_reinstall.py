@@ -11,7 +11,7 @@ from odoo.tools import SQL, config
 from ..models.wilayah_data import DATA_CHECKSUM_PARAM
 from ..wilayah import ADDON as MODULE
 from ..wilayah.levels import LEVELS
-from ..wilayah.settings import API_KEY_PARAM
+from ..wilayah.settings import API_KEY_PARAM, LEGACY_KEY_ENABLED_PARAM
 
 ADDON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAUNCHER = os.path.join(ADDON_DIR, "scripts", "odoo-launcher.py")
@@ -25,6 +25,9 @@ env["res.partner"].create({{
     "name": "Toko Uji",
     "wilayah_kelurahan_id": env.ref("{MODULE}.kelurahan_3204050001").id,
 }})
+# and an API client, with the legacy key switched off
+env["wilayah.api.client"].create({{"name": "Toko Uji"}})._generate_key()
+env["ir.config_parameter"].set_param("{LEGACY_KEY_ENABLED_PARAM}", "False")
 env.cr.commit()
 """
 
@@ -130,6 +133,7 @@ class TestReinstall(BaseCase):
         self.assertGreaterEqual(len(key), 32)
         self.assertIn("wilayah_kelurahan_name", self._address_format())
         self._odoo("shell", "--no-http", stdin=ADDRESS)
+        self.assertEqual(self._state()[1][LEGACY_KEY_ENABLED_PARAM], "False")
 
         self._odoo("shell", "--no-http", stdin=UNINSTALL)
         units, params, state = self._state()
@@ -145,8 +149,11 @@ class TestReinstall(BaseCase):
             )
             self.assertFalse(cr.fetchall())
         self.assertEqual(units, {}, "the uninstall drops the region tables")
-        # the loader's bookkeeping goes, the admin's key stays (compared
-        # without printing it)
+        with odoo.sql_db.db_connect(self.db_name).cursor() as cr:
+            cr.execute("SELECT to_regclass('wilayah_api_client')")
+            self.assertIsNone(cr.fetchone()[0], "the API clients go too")
+        # the loader's bookkeeping and the legacy key's switch go, the admin's
+        # key stays (compared without printing it)
         self.assertEqual(set(params), {API_KEY_PARAM})
         self.assertTrue(params[API_KEY_PARAM] == key, "the uninstall keeps the key")
 

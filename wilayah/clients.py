@@ -10,10 +10,10 @@ import hashlib
 import hmac
 import json
 import logging
-import math
 import os
 import struct
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -125,45 +125,61 @@ class ClientTable:
 
 
 # ------------------------------------------------------------------ rate limit
-def sliding_estimate(previous, current, elapsed):
-    """Requests in the last minute, estimated from the counts of the current
-    window and the one before (the part of it still inside the minute)."""
-    return previous * (RATE_WINDOW_SECONDS - elapsed) / RATE_WINDOW_SECONDS + current
+# Any 60 seconds lie within 61 whole seconds of the clock: counting requests
+# per whole second over the current one and the 60 before it refuses every
+# request that would make more than the limit in any 60 seconds.
+RATE_BUCKETS = RATE_WINDOW_SECONDS + 1
 
 
-def retry_after(limit, previous, current, elapsed):
-    """Whole seconds until one more request fits under ``limit``."""
-    window = RATE_WINDOW_SECONDS
-    room = limit - 1  # what the estimate may be for one more request to fit
-    if current <= room and previous:
-        # within this window, as the previous one's share fades
-        wait = (window - elapsed) - window * (room - current) / previous
-        if wait < window - elapsed:
-            return max(1, math.ceil(wait))
-    # in the next window, as this one's share fades
-    wait = (window - elapsed) + window * (1 - room / current if current else 0)
-    return max(1, math.ceil(wait))
+def retry_after(counts, limit):
+    """Whole seconds until one more request fits, from ``counts``: the
+    requests of each of the last RATE_BUCKETS seconds, oldest first (the
+    last is the current second). The oldest second leaves the window first."""
+    excess = sum(counts) - (limit - 1)
+    for seconds, count in enumerate(counts, 1):
+        excess -= count
+        if excess <= 0:
+            return seconds
+    return len(counts)
+
+
+def rate_limit_dir():
+    """Where the workers of this machine share their counts: memory-backed
+    /dev/shm where there is one (fast, and local to the machine even when
+    Odoo's data directory is on a network share), else the temp directory."""
+    base = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    return os.path.join(
+        base, f"wilayah-api-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    )
 
 
 class RateLimiter:
     """Requests a minute per client, counted in one file that every worker
     of this machine (processes and threads) shares: a slot per client id,
-    updated under a lock on that slot's bytes.
-
-    The minute is a sliding window estimated from two fixed ones (the
-    current and the previous, whose count is taken pro rata): exact for a
-    burst inside one window, within a request or two otherwise. Refused
-    requests are not counted, so a client over its limit gets back in as the
-    minute slides. Servers on several machines count apart.
+    updated under a lock on that slot's bytes. A client gets at most its
+    limit in any 60 seconds (see RATE_BUCKETS); refused requests are not
+    counted. Servers on several machines count apart.
     """
 
-    SLOT = struct.Struct("<8sqqq")  # key tag, window, its count, the previous count
+    # key tag, the newest second counted, then a count per second (a ring)
+    SLOT = struct.Struct(f"<8sq{RATE_BUCKETS}I")
 
     def __init__(self, path):
         self.path = path
         self._fd = None
-        self._memory = None  # slots in memory when the file cannot be had
+        self._memory = None  # slots in memory when the file cannot be used
         self._lock = threading.Lock()  # file locks do not exclude threads
+
+    def _fall_back(self, error):
+        logging.getLogger(__name__).warning(
+            "Wilayah API rate limits are counted per worker (%s): %s",
+            self.path,
+            error,
+        )
+        self._memory = {}
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def _open(self):
         if self._fd is None and self._memory is None:
@@ -173,56 +189,59 @@ class RateLimiter:
                 os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
                 self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
             except OSError as error:
-                logging.getLogger(__name__).warning(
-                    "Wilayah API rate limits are counted per worker: %s", error
-                )
-                self._memory = {}
-
-    def _read(self, offset):
-        if self._memory is not None:
-            return self._memory.get(offset, b"")
-        return os.pread(self._fd, self.SLOT.size, offset)
-
-    def _write(self, offset, data):
-        if self._memory is not None:
-            self._memory[offset] = data
-        else:
-            os.pwrite(self._fd, data, offset)
+                self._fall_back(error)
 
     def hit(self, client, now):
         """0 when ``client`` may make one more request at ``now`` (and count
-        it), else the seconds to wait."""
-        window, elapsed = divmod(now, RATE_WINDOW_SECONDS)
-        window = int(window)
-        offset = client.id * self.SLOT.size
+        it), else the whole seconds to wait."""
         with self._lock:
             self._open()
-            if self._fd is not None:
-                fcntl.lockf(self._fd, fcntl.LOCK_EX, self.SLOT.size, offset)
             try:
-                data = self._read(offset)
-                tag, slot_window, current, previous = (
-                    self.SLOT.unpack(data)
-                    if len(data) == self.SLOT.size
-                    else (b"", 0, 0, 0)
-                )
-                if tag != client.tag:
-                    slot_window, current, previous = window, 0, 0
-                if slot_window != window:
-                    previous = current if slot_window == window - 1 else 0
-                    current = 0
-                wait = 0
-                if sliding_estimate(previous, current, elapsed) + 1 > client.rate_limit:
-                    wait = retry_after(client.rate_limit, previous, current, elapsed)
-                else:
-                    current += 1
-                self._write(
-                    offset, self.SLOT.pack(client.tag, window, current, previous)
-                )
-            finally:
-                if self._fd is not None:
-                    fcntl.lockf(self._fd, fcntl.LOCK_UN, self.SLOT.size, offset)
-        return wait
+                return self._hit(client, now)
+            except OSError as error:  # e.g. no locks on this file system
+                self._fall_back(error)
+                return self._hit(client, now)
+
+    def _hit(self, client, now):
+        offset = client.id * self.SLOT.size
+        if self._fd is not None:
+            fcntl.lockf(self._fd, fcntl.LOCK_EX, self.SLOT.size, offset)
+        try:
+            if self._memory is not None:
+                data = self._memory.get(offset, b"")
+            else:
+                data = os.pread(self._fd, self.SLOT.size, offset)
+            second = int(now)
+            tag, newest, *counts = (
+                self.SLOT.unpack(data)
+                if len(data) == self.SLOT.size
+                else (b"", second, *[0] * RATE_BUCKETS)
+            )
+            if tag != client.tag or second - newest >= RATE_BUCKETS:
+                newest, counts = second, [0] * RATE_BUCKETS
+            # the seconds since the newest one counted start empty (a clock
+            # that went back counts in the newest second)
+            for passed in range(newest + 1, second + 1):
+                counts[passed % RATE_BUCKETS] = 0
+            newest = max(newest, second)
+            wait = 0
+            if sum(counts) >= client.rate_limit:
+                oldest_first = [
+                    counts[(newest + 1 + index) % RATE_BUCKETS]
+                    for index in range(RATE_BUCKETS)
+                ]
+                wait = retry_after(oldest_first, client.rate_limit)
+            else:
+                counts[newest % RATE_BUCKETS] += 1
+            data = self.SLOT.pack(client.tag, newest, *counts)
+            if self._memory is not None:
+                self._memory[offset] = data
+            else:
+                os.pwrite(self._fd, data, offset)
+            return wait
+        finally:
+            if self._fd is not None:
+                fcntl.lockf(self._fd, fcntl.LOCK_UN, self.SLOT.size, offset)
 
 
 # ----------------------------------------------------------------------- usage

@@ -101,8 +101,9 @@ ERRORS = {
     ),
     503: (
         "ServiceUnavailable",
-        "The API is closed: no API key is configured (the system parameter is "
-        "missing, empty or still the published placeholder); or the database is "
+        "The API is closed: no key can open it (the legacy key, the system "
+        "parameter, is missing, empty, still the published placeholder or "
+        "switched off, and no client key is active); or the database is "
         "unreachable (then with `Retry-After`).",
     ),
 }
@@ -150,7 +151,7 @@ the client sends `Accept-Encoding: gzip`.
 **Errors** are JSON `{{"status": int, "error": str, "message": str}}`, never HTML:
 400 malformed input, 401 missing, wrong, revoked or expired key, 404 nothing with
 that code, 405 a method other than GET/HEAD/OPTIONS, 429 over the key's rate
-limit, 503 no key configured, 500 unexpected.
+limit, 503 no key can open the API, 500 unexpected.
 
 **CORS.** Browsers may call the API from the origins the administrator allows
 (system parameter `{CORS_ORIGINS_PARAM}`, default any; a client key may have

@@ -72,37 +72,62 @@ def legacy_key_enabled(value):
     return (value or "").strip() != "False"
 
 
+# What opens the API (ApiAccess.status): the first two mean open.
+OPEN_LEGACY = "open_legacy"  # the legacy key and client keys
+OPEN_CLIENTS = "open_clients"  # client keys only: the legacy key is switched off
+CLOSED_LEGACY_OFF = "closed_legacy_off"  # switched off, and no usable client key
+CLOSED_NO_KEY = "closed_no_key"  # no legacy key, no usable client key
+CLOSED_PLACEHOLDER = "closed_placeholder"  # the published placeholder, no client
+OPEN_STATUSES = (OPEN_LEGACY, OPEN_CLIENTS)
+
+
 @dataclass(frozen=True)
 class ApiAccess:
     """Everything a request's key is checked against."""
 
-    legacy_key: str  # the stored parameter, or ""
+    legacy_key: str  # the stored parameter, stripped, or ""
     legacy_enabled: bool
     clients: ClientTable
 
+    def status(self, today):
+        """What opens the API on ``today``: one of the statuses above."""
+        legacy = is_usable_key(self.legacy_key)
+        if legacy and self.legacy_enabled:
+            return OPEN_LEGACY
+        if self.clients.usable_on(today):
+            return OPEN_CLIENTS
+        if legacy:
+            return CLOSED_LEGACY_OFF
+        if self.legacy_key:
+            return CLOSED_PLACEHOLDER
+        return CLOSED_NO_KEY
+
     def check_key(self, provided, today):
         """The caller of ``provided`` (the header, or None): ``LEGACY`` or an
-        ``ApiClient``; raises the ApiError to answer otherwise."""
-        legacy_usable = self.legacy_enabled and is_usable_key(self.legacy_key)
-        if not legacy_usable and not self.clients.usable_on(today):
-            closed = API_CLOSED
-            if is_usable_key(self.legacy_key):
-                closed = API_CLOSED_LEGACY_OFF
-            raise ApiError(503, closed)
+        ``ApiClient``; raises the ApiError to answer otherwise. A known key
+        that no longer opens the API says why (switched off, revoked,
+        expired); any other gets 503 while nothing opens the API."""
+        status = self.status(today)
+        closed = None
+        if status not in OPEN_STATUSES:
+            closed = ApiError(
+                503,
+                API_CLOSED_LEGACY_OFF if status == CLOSED_LEGACY_OFF else API_CLOSED,
+            )
         if provided is None:
-            raise ApiError(401, MISSING_KEY)
+            raise closed or ApiError(401, MISSING_KEY)
         # Header values arrive as latin-1 text: compare the raw bytes (a str
         # comparison would refuse non-ASCII text), in constant time.
         provided_bytes = provided.encode("latin-1", "replace")
         if is_usable_key(self.legacy_key) and hmac.compare_digest(
-            provided_bytes, self.legacy_key.strip().encode()
+            provided_bytes, self.legacy_key.encode()
         ):
             if not self.legacy_enabled:
                 raise ApiError(401, LEGACY_KEY_OFF)
             return LEGACY
         client = self.clients.find(provided_bytes)
         if client is None:
-            raise ApiError(401, WRONG_KEY)
+            raise closed or ApiError(401, WRONG_KEY)
         if not client.active:
             raise ApiError(401, REVOKED_KEY)
         if client.expired_on(today):
