@@ -5,7 +5,6 @@ import threading
 import time
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
-from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..wilayah.clients import (
@@ -26,7 +25,6 @@ from ..wilayah.settings import (
     allowed_origins,
     legacy_key_enabled,
     new_api_key,
-    normalize_origins,
 )
 
 _logger = logging.getLogger(__name__)
@@ -106,18 +104,10 @@ class WilayahApiClient(models.Model):
     # ----------------------------------------------------------------- CRUD
     @api.model
     def _normalize_client_origins(self, value):
+        """Empty: the API settings' origins apply; else as those are written."""
         if not (value or "").strip():
             return False
-        try:
-            return normalize_origins(value)
-        except ValueError as error:
-            raise ValidationError(
-                _(
-                    "'%(origin)s' is not a web origin. Use * or origins such as "
-                    "https://shop.example.com, separated by commas.",
-                    origin=error.args[0],
-                )
-            ) from None
+        return self.env["res.config.settings"]._normalize_cors_origins(value)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -23,7 +23,7 @@ from psycopg2 import sql
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, Form, get_db_name, tagged
 from odoo.tests.common import new_test_user
@@ -424,6 +424,8 @@ class TestApiClients(WilayahApiCase):
         )
         _record, key = self.new_client(allowed_origins=f"{ORIGIN.upper()}/")
         self.assertEqual(_record.allowed_origins, ORIGIN)
+        with self.assertRaises(ValidationError):
+            self.Client.create({"name": "Toko", "allowed_origins": "shop.example.com"})
         # the preflight carries no key: it allows every origin some key may use
         for origin in (ORIGIN, OTHER_ORIGIN):
             response = self.request(
