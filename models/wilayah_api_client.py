@@ -76,8 +76,8 @@ class WilayahApiClient(models.Model):
         default=0,
         readonly=True,
         copy=False,
-        help="Requests made with the key (refused ones included), written "
-        "from the workers' memory about once a minute.",
+        help="Requests made with the key, those refused with 429 included, "
+        "written from the workers' memory about once a minute.",
     )
     last_used = fields.Datetime(readonly=True, copy=False)
     new_key = fields.Char(

@@ -1,8 +1,12 @@
-"""Shared base of the HTTP tests of the Wilayah Indonesia API."""
+"""Shared base of the HTTP tests of the Wilayah Indonesia API, and the
+command line of the tests that run real Odoo processes."""
 
+import os
+import sys
 from urllib.parse import urlencode
 
 from odoo.tests import HttpCase, TransactionCase
+from odoo.tools import config
 
 from ..wilayah.levels import LEVELS
 from ..wilayah.settings import API_KEY_PARAM, API_KEY_PLACEHOLDER, CORS_ORIGINS_PARAM
@@ -24,8 +28,32 @@ __all__ = [
     "PAPUA_2022",
     "WilayahApiCase",
     "WilayahCase",
+    "odoo_command",
     "url",
 ]
+LAUNCHER = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    "scripts",
+    "odoo-launcher.py",
+)
+
+
+def odoo_command(subcommand, db_name, data_dir, *args):
+    """The command line of Odoo's ``subcommand`` on ``db_name``, configured as
+    this test run's Odoo, with a data directory of its own. The addon is not
+    loaded server-wide, whatever the configuration says: Odoo refuses to
+    uninstall a server-wide module (README, "Uninstall")."""
+    command = [sys.executable, LAUNCHER, subcommand]
+    if config.rcfile and os.path.exists(config.rcfile):
+        command += ["-c", config.rcfile]
+    return [
+        *command,
+        "--addons-path", config["addons_path"],
+        "--data-dir", data_dir,
+        "-d", db_name,
+        "--load", "base,web",
+        *args,
+    ]  # fmt: skip
 
 
 class WilayahCase(TransactionCase):

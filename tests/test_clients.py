@@ -11,7 +11,6 @@ import random
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -27,7 +26,6 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, Form, get_db_name, tagged
 from odoo.tests.common import new_test_user
-from odoo.tools import config
 
 from ..wilayah.clients import (
     KEY_PREFIX_LENGTH,
@@ -63,8 +61,7 @@ from ..wilayah.settings import (
     expired_key,
     rate_limited,
 )
-from .common import CORS_ORIGINS_PARAM, KEY, WilayahApiCase
-from .test_reinstall import LAUNCHER
+from .common import CORS_ORIGINS_PARAM, KEY, WilayahApiCase, odoo_command
 
 ORIGIN = "https://shop.example.com"
 OTHER_ORIGIN = "https://hr.example.com"
@@ -589,15 +586,9 @@ class TestClientsAcrossWorkers(BaseCase):
         self.addCleanup(self._delete_clients)
         self.log_path = os.path.join(self.data_dir, "odoo.log")
         self.port, gevent_port = free_port(), free_port()
-        command = [sys.executable, LAUNCHER, "server"]
-        if config.rcfile and os.path.exists(config.rcfile):
-            command += ["-c", config.rcfile]
-        command += [
-            "--addons-path", config["addons_path"],
-            "--data-dir", self.data_dir,
-            "-d", self.db_name,
+        command = odoo_command(
+            "server", self.db_name, self.data_dir,
             "--db-filter", f"^{self.db_name}$",
-            "--load", "base,web",
             "--workers", "2",
             "--max-cron-threads", "0",
             "--http-interface", "127.0.0.1",
@@ -605,7 +596,7 @@ class TestClientsAcrossWorkers(BaseCase):
             "--gevent-port", str(gevent_port),
             "--log-level", "info",
             "--logfile", self.log_path,
-        ]  # fmt: skip
+        )  # fmt: skip
         self.server = subprocess.Popen(command, stdin=subprocess.DEVNULL)
         self.addCleanup(self._stop_server)
         deadline = time.monotonic() + 120

@@ -1,20 +1,17 @@
-import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
 import odoo
 from odoo.tests import BaseCase, get_db_name, tagged
-from odoo.tools import SQL, config
+from odoo.tools import SQL
 
 from ..models.wilayah_data import DATA_CHECKSUM_PARAM
 from ..wilayah import ADDON as MODULE
 from ..wilayah.levels import LEVELS
 from ..wilayah.settings import API_KEY_PARAM, LEGACY_KEY_ENABLED_PARAM
+from .common import odoo_command
 
-ADDON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAUNCHER = os.path.join(ADDON_DIR, "scripts", "odoo-launcher.py")
 UNINSTALL = f"""
 env["ir.module.module"].search([("name", "=", {MODULE!r})]).button_immediate_uninstall()
 """
@@ -58,24 +55,9 @@ class TestReinstall(BaseCase):
             )
 
     def _odoo(self, *args, stdin=None):
-        command = [sys.executable, LAUNCHER, *args[:1]]
-        if config.rcfile and os.path.exists(config.rcfile):
-            command += ["-c", config.rcfile]
-        command += [
-            "--addons-path",
-            config["addons_path"],
-            "--data-dir",
-            self.data_dir,
-            "-d",
-            self.db_name,
-            "--log-level",
-            "warn",
-            # not server-wide, whatever the configuration says: Odoo refuses to
-            # uninstall a server-wide module (README, "Uninstall")
-            "--load",
-            "base,web",
-            *args[1:],
-        ]
+        command = odoo_command(
+            args[0], self.db_name, self.data_dir, "--log-level", "warn", *args[1:]
+        )
         done = subprocess.run(
             command,
             input=stdin,
