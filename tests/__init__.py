@@ -15,3 +15,4 @@ from . import test_alamat
 from . import test_partner_address
 from . import test_geo
 from . import test_clients
+from . import test_answer_cache

@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..wilayah.index import RegionIndex
+from ..wilayah.params import MAX_TEXT_LENGTH
 from .common import (
     API_KEY_PARAM,
     API_KEY_PLACEHOLDER,
@@ -275,6 +276,23 @@ class TestWilayahApiErrors(WilayahApiCase):
                     self.assertIn(query.split("=")[0], body["message"])
         self.get_error("/api/search?q=utara&limit=0", 400)
         self.get_error("/api/search?q=utara&limit=x", 400)
+
+    def test_text_too_long(self):
+        index = self.env["wilayah.api.index"].sudo()._get_index()
+        longest = "\N{GRINNING FACE}" * MAX_TEXT_LENGTH
+        for path, name in (
+            ("/api/kelurahan", "name"),
+            ("/api/search", "q"),
+            ("/api/alamat", "q"),
+        ):
+            with self.subTest(path=path):
+                cached = len(index.answers), len(index.text_answers)
+                body = self.get_error(url(path, **{name: longest + "a"}), 400)
+                self.assertIn(f"'{name}' is too long", body["message"])
+                self.assertIn(str(MAX_TEXT_LENGTH), body["message"])
+                self.assertEqual((len(index.answers), len(index.text_answers)), cached)
+                # blanks around it are not counted; the longest text is read
+                self.get_json(url(path, **{name: f"  {longest}  "}))
 
     def test_search_query_too_short(self):
         for query in ("", "?q=", "?q=ab", "?q=%20%20%20", "?q=%20ab%20%20", "?q=a%20"):

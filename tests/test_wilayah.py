@@ -1,19 +1,22 @@
 """The plain package (``wilayah/``) on its own: no database, no HTTP."""
 
+import tracemalloc
+
 from odoo.tests import BaseCase, tagged
 
 from ..wilayah.errors import ApiError
 from ..wilayah.index import (
     ANSWER_CACHE_BYTES,
-    SEARCH_CACHE_BYTES,
+    TEXT_CACHE_BYTES,
     AnswerCache,
     RegionIndex,
     Unit,
     answer_of,
+    serialize,
 )
 from ..wilayah.levels import LEVELS, ancestors, is_postal_code, normalize_postal_codes
 from ..wilayah.openapi import build_openapi, openapi_path
-from ..wilayah.params import LIMIT, MAX_LIMIT, OFFSET, parse_params
+from ..wilayah.params import LIMIT, MAX_LIMIT, MAX_TEXT_LENGTH, OFFSET, parse_params
 from ..wilayah.routes import EXAMPLES, ROUTES, ROUTES_BY_NAME
 
 
@@ -88,6 +91,21 @@ class TestWilayahParams(BaseCase):
         with self.assertRaises(ApiError):
             parse_params(ROUTES_BY_NAME["search"].params, {"q": " ab "})
 
+    def test_text_length_limit(self):
+        longest = "\N{GRINNING FACE}" * MAX_TEXT_LENGTH
+        for route in ROUTES:
+            for param in route.params:
+                if not param.free_text:
+                    continue
+                with self.subTest(route=route.name, param=param.name):
+                    args = parse_params(route.params, {param.name: f"  {longest}  "})
+                    self.assertLessEqual(len(args[param.name]), MAX_TEXT_LENGTH)
+                    with self.assertRaises(ApiError) as caught:
+                        parse_params(route.params, {param.name: longest + "a"})
+                    self.assertEqual(caught.exception.status, 400)
+                    self.assertIn(f"'{param.name}'", caught.exception.message)
+                    self.assertIn(str(MAX_TEXT_LENGTH), caught.exception.message)
+
 
 @tagged("post_install", "-at_install")
 class TestWilayahIndex(BaseCase):
@@ -153,25 +171,57 @@ class TestWilayahIndex(BaseCase):
         self.assertEqual(answer.total, 1)
         self.assertIn(b"NEGLAWANGI", answer.body)
 
-    def test_address_answers_have_a_small_cache_of_their_own(self):
+    def test_answers_to_text_have_a_small_cache_of_their_own(self):
         index = RegionIndex(
             {key: list(EXAMPLES.units[key].values()) for key in LEVELS}, "v1"
         )
-        route = ROUTES_BY_NAME["alamat"]
-        for query in ("neglawangi kertasari", "kertasari", "bandung"):
-            index.answer(route, "", parse_params(route.params, {"q": query}))
-        self.assertEqual(len(index.search_answers._answers), 3)
+        requests = (
+            ("alamat", {"q": "neglawangi kertasari"}),
+            ("alamat", {"q": "kertasari"}),
+            ("search", {"q": "bandung"}),
+            ("kelurahan_list", {"name": "neglawangi"}),
+        )
+        for name, raw_args in requests:
+            route = ROUTES_BY_NAME[name]
+            index.answer(route, "", parse_params(route.params, raw_args))
+        self.assertEqual(len(index.text_answers), len(requests))
+        self.assertTrue(ROUTES_BY_NAME["kelurahan_geojson"].text_cached({}))
         self.assertFalse(index.answers._answers)
-        self.assertLess(SEARCH_CACHE_BYTES, ANSWER_CACHE_BYTES)
+        # without text, a list is one of the answers the big cache keeps
+        route = ROUTES_BY_NAME["kelurahan_list"]
+        index.answer(route, "", parse_params(route.params, {"offset": "0"}))
+        self.assertEqual(len(index.answers), 1)
+        self.assertLess(TEXT_CACHE_BYTES, ANSWER_CACHE_BYTES)
 
     def test_answer_cache_counts_keys(self):
-        cache = AnswerCache(max_bytes=1000)
+        cache = AnswerCache(max_bytes=2000)
         answer = answer_of(b"[]")
         cache.put(("alamat", "", ("x" * 600,)), answer)
         cache.put(("alamat", "", ("y" * 600,)), answer)
-        # the two keys alone are past the bound: the older one is gone
+        # the two entries are past the bound with their keys: the older is gone
         self.assertEqual(list(cache._answers), [("alamat", "", ("y" * 600,))])
-        self.assertLessEqual(cache._size, 1000)
+        self.assertLessEqual(cache.size, 2000)
+
+    def test_answer_cache_counts_what_it_holds(self):
+        """5,000 entries keyed by the longest text a request may send (4 bytes
+        a character): the cache stops at its bound, and the memory it really
+        holds (tracemalloc) is never more than it counts."""
+        cache = AnswerCache(max_bytes=2 * 1024 * 1024)
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for number in range(5000):
+                text = f"{number} ".ljust(MAX_TEXT_LENGTH, "\N{GRINNING FACE}")
+                key = ("kelurahan_list", "", (None, text, 0, None))
+                cache.put(key, serialize([], 0, b"v1"))
+            held = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        self.assertLess(len(cache), 5000)  # the bound was reached
+        self.assertLessEqual(cache.size, cache.max_bytes)
+        self.assertLessEqual(held, cache.size)
+        # and it does not count much more than it holds (its bound means it)
+        self.assertGreater(held, 0.7 * cache.size)
 
     def test_unknown_and_malformed_codes(self):
         with self.assertRaises(ApiError) as caught:

@@ -11,6 +11,7 @@ dies with the index.
 import gzip
 import hashlib
 import json
+import sys
 import threading
 from bisect import bisect_right
 from collections import OrderedDict, defaultdict
@@ -23,10 +24,14 @@ from .search import AddressSearch
 
 GZIP_MIN_SIZE = 1024
 ANSWER_CACHE_BYTES = 96 * 1024 * 1024
-# The address search's answers are many, each asked rarely (what people type
-# varies): a small cache of their own, so that they never push out the lists
-# and details, and a worker's memory stays bounded whatever is typed.
-SEARCH_CACHE_BYTES = 8 * 1024 * 1024
+# Answers keyed by what people type (a search, a name filter) and boundaries
+# are many, each asked rarely: a small cache of their own, so that they never
+# push out the lists and details, and whatever is typed holds at most this.
+TEXT_CACHE_BYTES = 8 * 1024 * 1024
+# What an OrderedDict spends on an entry besides its key and value: its node
+# and its table slots (at most about 110 bytes, measured with tracemalloc
+# right after the table grows).
+CACHE_ENTRY_OVERHEAD = 160
 
 
 class Unit(NamedTuple):
@@ -65,20 +70,32 @@ def answer_of(body, total=None, salt=b""):
     return Answer(body, gzipped, f'"{digest.hexdigest()}"', total)
 
 
+def deep_size(value):
+    """Bytes a value of a cache entry holds: the object and, for a tuple,
+    its items (strings, bytes, numbers, None and tuples of them). Objects
+    shared with others (a route's name) are counted as if they were not."""
+    size = sys.getsizeof(value)
+    if isinstance(value, tuple):
+        size += sum(deep_size(item) for item in value)
+    return size
+
+
 class AnswerCache:
-    """A thread-safe LRU of answers, bounded by their size in bytes."""
+    """A thread-safe LRU of answers, bounded by the bytes its entries hold:
+    keys, answers and the table's own share (``entry_size``)."""
 
     def __init__(self, max_bytes):
         self._answers = OrderedDict()
         self._lock = threading.Lock()
-        self._size = 0
-        self._max_bytes = max_bytes
+        self.size = 0
+        self.max_bytes = max_bytes
+
+    def __len__(self):
+        return len(self._answers)
 
     @staticmethod
-    def _sizeof(key, answer):
-        """Bytes of an entry's answer and key (its text; the key's tuples and
-        a string's header are small and the same for every entry)."""
-        return len(answer.body) + len(answer.gzipped or b"") + len(repr(key))
+    def entry_size(key, answer):
+        return deep_size(key) + deep_size(answer) + CACHE_ENTRY_OVERHEAD
 
     def get(self, key):
         with self._lock:
@@ -92,10 +109,10 @@ class AnswerCache:
             if key in self._answers:
                 return
             self._answers[key] = answer
-            self._size += self._sizeof(key, answer)
-            while self._size > self._max_bytes and len(self._answers) > 1:
+            self.size += self.entry_size(key, answer)
+            while self.size > self.max_bytes and len(self._answers) > 1:
                 old_key, old = self._answers.popitem(last=False)
-                self._size -= self._sizeof(old_key, old)
+                self.size -= self.entry_size(old_key, old)
 
 
 class RegionIndex:
@@ -110,7 +127,7 @@ class RegionIndex:
         self._names = {}  # level -> (casefolded names joined by "\n", line offsets)
         self.by_postal_code = defaultdict(list)
         self.answers = AnswerCache(ANSWER_CACHE_BYTES)
-        self.search_answers = AnswerCache(SEARCH_CACHE_BYTES)
+        self.text_answers = AnswerCache(TEXT_CACHE_BYTES)
         self._address_search = None
         self._address_search_lock = threading.Lock()
         for level in LEVELS.values():
@@ -310,7 +327,7 @@ class RegionIndex:
             payload, total = route.answer(self, code, args, shapes)
             return serialize(payload, total, self.version.encode())
         key = (route.name, code, tuple(args.values()))
-        cache = self.search_answers if route.many_answers else self.answers
+        cache = self.text_answers if route.text_cached(args) else self.answers
         answer = cache.get(key)
         if answer is None:
             payload, total = route.answer(self, code, args, shapes)

@@ -25,6 +25,7 @@ from .levels import (
     POSTAL_CODES_PATTERN,
     ancestors,
 )
+from .params import MAX_TEXT_LENGTH
 from .routes import (
     ALLOW,
     CORS_EXPOSE_HEADERS,
@@ -136,7 +137,8 @@ village may have several, comma-separated (`"23895,23898"`), or none (`""`).
 **Lists** are ordered by code; filters combine with AND; an unknown filter value
 gives `[]`. `limit`/`offset` page them and `X-Total-Count` gives the total.
 `name` and `q` match literally (`%`, `_`, `\\` are plain characters),
-case-insensitively, ignoring surrounding blanks.
+case-insensitively, ignoring surrounding blanks; at most {MAX_TEXT_LENGTH}
+characters.
 
 **Map.** Detail answers and address hits carry the unit's centroid
 (`latitude`, `longitude`; `null` where its boundary is not known).
@@ -221,7 +223,7 @@ def _parameter_schema(param):
         if param.default is not None:
             schema["default"] = param.default
         return schema
-    schema = {"type": "string"}
+    schema = {"type": "string", "maxLength": MAX_TEXT_LENGTH}
     if param.min_length:
         schema["minLength"] = param.min_length
     return schema

@@ -13,6 +13,10 @@ from .levels import LEVEL_KEYS, LEVELS
 from .search import normalize_query
 
 MIN_QUERY_LENGTH = 3
+# Free text is kept in the answer cache's keys: bounded, far above the
+# longest full address (names of a village, kecamatan, kota and province
+# together are under 150 characters; a street line adds a few dozen).
+MAX_TEXT_LENGTH = 256
 MAX_LIMIT = 100_000
 # Past 18 digits a count is beyond any list anyway; int() would refuse more
 # than 4300 digits (a ValueError, so a 500).
@@ -53,15 +57,25 @@ class Param:
     def required(self):
         return self.min_length > 0 or self.kind == "degrees"
 
+    @property
+    def free_text(self):
+        return self.kind in ("text", "query")
+
     def parse(self, raw):
         """The normalised value of ``raw`` (a str or None), or an ApiError 400."""
         value = text(raw)
-        if self.kind in ("text", "query"):
+        if self.free_text:
             if self.min_length and len(value or "") < self.min_length:
                 raise ApiError(
                     400,
                     f"Parameter '{self.name}' needs at least "
                     f"{self.min_length} characters.",
+                )
+            if value and len(value) > MAX_TEXT_LENGTH:
+                raise ApiError(
+                    400,
+                    f"Parameter '{self.name}' is too long: {len(value)} "
+                    f"characters, at most {MAX_TEXT_LENGTH}.",
                 )
             return normalize_query(value) if self.kind == "query" else value
         if self.kind == "degrees":

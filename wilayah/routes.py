@@ -59,7 +59,8 @@ class Route:
     content_type: str = JSON_CONTENT_TYPE
     headers: tuple = ()  # more headers of every answer
     # Its distinct answers are many, each asked rarely: the index keeps them
-    # in a small cache of their own (index.SEARCH_CACHE_BYTES).
+    # in its small cache (index.TEXT_CACHE_BYTES), as it does every answer to
+    # free text (text_cached).
     many_answers: bool = False
     # Its answers are kept at all (a point's are not: each is asked once).
     cached: bool = True
@@ -70,6 +71,13 @@ class Route:
     @property
     def level(self):
         return self.code.level if self.code else None
+
+    def text_cached(self, args):
+        """Whether the answer to ``args`` (parsed) goes to the index's small
+        cache: the route's answers are many, or it answers free text."""
+        return self.many_answers or any(
+            args.get(param.name) for param in self.params if param.free_text
+        )
 
     def path_for(self, code):
         return self.path.replace("<string:code>", code)
