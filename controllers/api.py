@@ -18,6 +18,7 @@ from odoo.http import request
 from ..wilayah.clients import (
     LEGACY,
     install_access_log_filter,
+    is_key_query_name,
     set_log_caller,
     utc_today,
 )
@@ -33,6 +34,7 @@ from ..wilayah.routes import ALLOW, CORS_EXPOSE_HEADERS, JSON_CONTENT_TYPE, ROUT
 from ..wilayah.settings import (
     API_KEY_HEADER,
     CORS_ORIGINS_PARAM,
+    KEY_IN_QUERY,
     allowed_origins,
     rate_limited,
 )
@@ -109,6 +111,8 @@ class WilayahApiController(http.Controller):
             if public:
                 answer = route.answer(None, code, {}, None)
             else:
+                if any(map(is_key_query_name, request.httprequest.args)):
+                    raise ApiError(400, KEY_IN_QUERY)
                 caller = access.check_key(
                     request.httprequest.headers.get(API_KEY_HEADER), utc_today(now)
                 )

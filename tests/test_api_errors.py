@@ -120,6 +120,27 @@ class TestWilayahApiErrors(WilayahApiCase):
         response = self.get("/api/provinsi", headers={"x-api-key": KEY}, key=None)
         self.assertEqual(response.status_code, 200)
         self.assertNoKey(response)
+        # blanks around a pasted key are not part of it
+        self.assertEqual(len(self.get_json("/api/provinsi", key=KEY + " \t")), 38)
+
+    def test_key_in_query_string(self):
+        """Refused (400) even with a good key in the header, before anything
+        else; the access log masks it."""
+        with self.capture_all_logs() as records:
+            for name in ("api_key", "apikey", "X-API-Key", "key", "token", "API%5FKEY"):
+                for key in (KEY, None, "wrong"):
+                    path = f"/api/provinsi?name=jawa&{name}={KEY}"
+                    with self.subTest(name=name, key=key):
+                        response = self.get(path, key=key)
+                        body = self.assertJsonError(response, 400)
+                        self.assertIn("X-API-Key header", body["message"])
+                        self.assertNoKey(response)
+            self.get_error(f"/api/nowhere?apiKey={KEY}", 400)
+        lines = [record.getMessage() for record in records if record.name == "werkzeug"]
+        self.assertTrue([line for line in lines if "api_key=***" in line], lines)
+        self.assertFalse([line for line in lines if KEY[4:-4] in line])
+        # a parameter whose value merely looks like a name is none of them
+        self.assertEqual(len(self.get_json("/api/provinsi?name=key")), 0)
 
     def test_non_ascii_configured_key(self):
         """A configured key with non-ASCII characters works when the client

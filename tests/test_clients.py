@@ -112,8 +112,12 @@ class TestClientLogic(BaseCase):
         self.assertIs(access.check_key("legacy-secret", TODAY), LEGACY)
         self.assertEqual(access.check_key("key-1", TODAY).id, 1)
         self.assertEqual(access.check_key("key-4", TODAY).id, 4)
+        # blanks around a key are not part of it (a header may carry them)
+        self.assertEqual(access.check_key(" key-1\t", TODAY).id, 1)
+        self.assertIs(access.check_key("legacy-secret ", TODAY), LEGACY)
         cases = {
             None: (401, MISSING_KEY),
+            " \t": (401, MISSING_KEY),
             "wrong": (401, WRONG_KEY),
             "key-2": (401, REVOKED_KEY),
             "key-3": (401, expired_key(TODAY)),

@@ -11,12 +11,14 @@ import hmac
 import json
 import logging
 import os
+import re
 import struct
 import sys
 import tempfile
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from urllib.parse import unquote_plus
 
 try:
     import fcntl
@@ -297,16 +299,46 @@ def set_log_caller(name):
     _caller.name = name
 
 
+# Query parameters a key may be sent in by mistake, compared without case,
+# "-" and "_" (api_key, X-API-Key, apiKey, key, token...): the API refuses
+# them and the access log masks their value.
+KEY_QUERY_NAMES = frozenset({"apikey", "xapikey", "key", "token", "accesstoken"})
+QUERY_PAIR_RE = re.compile(r"([?&])([^=&\s\"]+)=([^&\s\"]*)")
+MASK = "***"
+
+
+def is_key_query_name(name):
+    return re.sub(r"[-_]", "", unquote_plus(name)).lower() in KEY_QUERY_NAMES
+
+
+def mask_query_keys(line):
+    """``line`` with the value of each key-like query parameter masked."""
+
+    def mask(match):
+        separator, name, value = match.groups()
+        if value and is_key_query_name(name):
+            value = MASK
+        return f"{separator}{name}={value}"
+
+    return QUERY_PAIR_RE.sub(mask, line)
+
+
 class AccessLogFilter(logging.Filter):
     """Appends ``client=<id> "<name>"`` (or ``client=legacy``) to the access
-    log line of an API request: werkzeug logs it in the thread that served
-    the request, after the answer."""
+    log line of an API request (werkzeug logs it in the thread that served
+    the request, after the answer), and masks a key sent in a URL."""
 
     def filter(self, record):
+        if record.name != "werkzeug":
+            return True
+        line = record.getMessage()
+        masked = mask_query_keys(line) if "=" in line else line
         name = getattr(_caller, "name", None)
-        if name and record.name == "werkzeug":
+        if name:
             _caller.name = None
-            record.msg = f"{record.getMessage()} client={name}"
+            masked = f"{masked} client={name}"
+        if masked != line:
+            record.msg = masked
             record.args = ()
         return True
 

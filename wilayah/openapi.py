@@ -117,7 +117,8 @@ header (**Authorize** above): a client key, one per app, that an administrator
 creates in Wilayah Indonesia > Configuration > API Clients (shown once; it can
 be revoked, expire, and have a rate limit: over it, `429` with `Retry-After`),
 or the legacy key of the published module, the system parameter
-`{API_KEY_PARAM}` (unless the administrator switched it off). This document
+`{API_KEY_PARAM}` (unless the administrator switched it off). A key in the
+query string is refused (400): URLs end up in logs. This document
 (`{OPENAPI_PATH}`) and its page (`{DOCS_PATH}`) need no key.
 
 **Codes** are JSON strings. BPS codes: {

@@ -42,6 +42,11 @@ LEGACY_KEY_OFF = (
     "The legacy API key is switched off: ask the administrator for a client key."
 )
 REVOKED_KEY = "This API key was revoked."
+KEY_IN_QUERY = (
+    f"Send the API key in the {API_KEY_HEADER} header, never in the URL: URLs "
+    "are written to server logs and browser histories. This request was not "
+    "served; if the key in it was real, have it regenerated."
+)
 
 
 def expired_key(expires):
@@ -114,7 +119,10 @@ class ApiAccess:
                 503,
                 API_CLOSED_LEGACY_OFF if status == CLOSED_LEGACY_OFF else API_CLOSED,
             )
-        if provided is None:
+        # Blanks around a pasted key are not part of it (the stored one is
+        # stripped too); a blank header is a missing one.
+        provided = (provided or "").strip()
+        if not provided:
             raise closed or ApiError(401, MISSING_KEY)
         # Header values arrive as latin-1 text: compare the raw bytes (a str
         # comparison would refuse non-ASCII text), in constant time.
