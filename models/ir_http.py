@@ -1,7 +1,16 @@
 from odoo import models
 from odoo.http import request
 
+from ..controllers.api import error_response
+from ..wilayah.errors import unknown_path
+
 ADDON_PACKAGE = __name__.rpartition(".models.")[0]  # odoo.addons.<this addon>
+
+
+def is_api_path(path):
+    """Whether ``path`` is under /api, in any case (routes match it exactly)."""
+    lowered = path.lower()
+    return lowered == "/api" or lowered.startswith("/api/")
 
 
 class IrHttp(models.AbstractModel):
@@ -21,3 +30,13 @@ class IrHttp(models.AbstractModel):
                 name: value for name, value in request.params.items() if name != "self"
             }
         return super()._dispatch(endpoint)
+
+    @classmethod
+    def _serve_fallback(cls):
+        # /API/provinsi matches no route (werkzeug's are case-sensitive): a
+        # JSON 404 naming the path, not Odoo's HTML page.
+        response = super()._serve_fallback()
+        path = request.httprequest.path
+        if response is None and is_api_path(path):
+            response = error_response(unknown_path(path))
+        return response

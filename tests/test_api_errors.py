@@ -359,6 +359,14 @@ class TestWilayahApiErrors(WilayahApiCase):
             with self.subTest(path=path):
                 body = self.get_error(path, 404)
                 self.assertEqual(body["error"], "Not Found")
+        # no route matches another case: still a JSON 404, with the hint
+        for path in ("/API", "/API/provinsi", "/Api/kota/3204", "/api/Provinsi"):
+            # what no route matches needs no key; under /api, the key first
+            for key in (KEY, None) if not path.startswith("/api") else (KEY,):
+                with self.subTest(path=path, key=key):
+                    body = self.get_error(path, 404, key=key)
+                    self.assertIn(f"lower case: {path.lower()}", body["message"])
+        self.assertEqual(self.get("/apiary").headers["Content-Type"][:9], "text/html")
 
     def test_parameter_named_self(self):
         # Odoo passes query parameters as keyword arguments to the route method:

@@ -59,8 +59,13 @@ def not_found(level, reference):
 
 
 def unknown_path(path):
-    path = path if len(path) <= 80 else path[:80] + "..."
-    return ApiError(404, f"No API route {path}.")
+    def shortened(path):
+        return path if len(path) <= 80 else path[:80] + "..."
+
+    message = f"No API route {shortened(path)}."
+    if path != path.lower():
+        message += f" Routes are lower case: {shortened(path.lower())}."
+    return ApiError(404, message)
 
 
 def method_not_allowed(method, allow):
