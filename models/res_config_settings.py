@@ -21,6 +21,7 @@ from ..wilayah.settings import (
 )
 
 _logger = logging.getLogger(__name__)
+FIELD_PREFIX = "wilayah_api_"  # this addon's settings (administrators only)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -33,6 +34,7 @@ class ResConfigSettings(models.TransientModel):
         compute="_compute_wilayah_api",
         help="The single key of the published module (system parameter "
         "wilayah.api.key). Clients send it in the X-API-Key header.",
+        groups="base.group_system",
     )
     # Not a config_parameter field: those store False by deleting the
     # parameter, and an absent parameter means "enabled" (drop-in).
@@ -51,12 +53,16 @@ class ResConfigSettings(models.TransientModel):
         [("open", "Open"), ("closed", "Closed")],
         string="API Status",
         compute="_compute_wilayah_api",
+        groups="base.group_system",
     )
     wilayah_api_status_reason = fields.Char(
         string="API Status Reason",
         compute="_compute_wilayah_api",
+        groups="base.group_system",
     )
-    wilayah_api_key_reveal = fields.Boolean(string="Show the key", default=False)
+    wilayah_api_key_reveal = fields.Boolean(
+        string="Show the key", default=False, groups="base.group_system"
+    )
     wilayah_api_cors_origins = fields.Char(
         string="Allowed Origins",
         config_parameter=CORS_ORIGINS_PARAM,
@@ -64,6 +70,7 @@ class ResConfigSettings(models.TransientModel):
         help="Web sites whose pages may call the API from a browser (CORS): * for "
         "any, or origins separated by commas, e.g. https://shop.example.com, "
         "https://hr.example.com",
+        groups="base.group_system",
     )
 
     # A new settings form only computes fields depending on a field with a
@@ -109,6 +116,18 @@ class ResConfigSettings(models.TransientModel):
         )
         for settings in self:
             settings.wilayah_api_client_ids = clients
+
+    @api.model
+    def default_get(self, fields):
+        # Odoo reads config_parameter fields (and get_values) as superuser,
+        # whoever asks: the API's settings only for those who may read them.
+        values = super().default_get(fields)
+        return {
+            name: value
+            for name, value in values.items()
+            if not name.startswith(FIELD_PREFIX)
+            or self._fields[name].is_accessible(self.env)
+        }
 
     @api.model
     def get_values(self):

@@ -139,6 +139,26 @@ class TestWilayahSettings(TransactionCase):
             self.params.get_param(KEY_PARAM), "a-real-secret-key-0123456789-abcdefghij"
         )
 
+    def test_only_admins_read_the_settings(self):
+        """Odoo reads config_parameter fields as superuser in default_get (and
+        onchange), whoever asks: the API's own fields stay with admins."""
+        self.params.set_param(CORS_PARAM, "https://shop.example.com")
+        settings = self.env["res.config.settings"]
+        ours = [name for name in settings._fields if name.startswith("wilayah_api_")]
+        self.assertIn("wilayah_api_cors_origins", ours)
+        for name in ours:
+            with self.subTest(field=name):
+                self.assertEqual(settings._fields[name].groups, "base.group_system")
+        portal = new_test_user(
+            self.env, "wilayah_settings_portal", groups="base.group_portal"
+        )
+        for user in (self.internal, portal):
+            with self.subTest(user=user.login):
+                self.assertEqual(settings.with_user(user).default_get(ours), {})
+        values = settings.with_user(self.admin).default_get(ours)
+        self.assertEqual(values["wilayah_api_cors_origins"], "https://shop.example.com")
+        self.assertIn("wilayah_api_legacy_key_enabled", values)
+
     def test_settings_view_and_menu(self):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
             "form"
