@@ -78,6 +78,11 @@ class ResConfigSettings(models.TransientModel):
     @api.depends("wilayah_api_key_reveal", "wilayah_api_legacy_key_enabled")
     @api.depends_context("uid")
     def _compute_wilayah_api(self):
+        if not self.env.is_system():
+            # onchange computes these for whoever asks, groups or not
+            self.wilayah_api_key = self.wilayah_api_status = False
+            self.wilayah_api_status_reason = False
+            return
         access = self.env["wilayah.api.client"].sudo()._api_access()
         key = access.legacy_key
         status = access.status(utc_today(time.time()))
@@ -102,8 +107,7 @@ class ResConfigSettings(models.TransientModel):
         }[status]
         status = "open" if status in OPEN_STATUSES else "closed"
         for settings in self:
-            # The secret itself only for administrators, whatever the access path.
-            settings.wilayah_api_key = key if self.env.is_system() else False
+            settings.wilayah_api_key = key
             settings.wilayah_api_status = status
             settings.wilayah_api_status_reason = reason
 
@@ -132,9 +136,12 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def get_values(self):
         res = super().get_values()
-        res["wilayah_api_legacy_key_enabled"] = legacy_key_enabled(
-            self.env["ir.config_parameter"].sudo().get_param(LEGACY_KEY_ENABLED_PARAM)
-        )
+        if self.env.is_system():  # a public method: any user may call it
+            res["wilayah_api_legacy_key_enabled"] = legacy_key_enabled(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(LEGACY_KEY_ENABLED_PARAM)
+            )
         return res
 
     @api.model

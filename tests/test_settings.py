@@ -152,12 +152,28 @@ class TestWilayahSettings(TransactionCase):
         portal = new_test_user(
             self.env, "wilayah_settings_portal", groups="base.group_portal"
         )
+        # what a new settings form asks (the clients are a list of records)
+        spec = {name: {} for name in ours if name != "wilayah_api_client_ids"}
         for user in (self.internal, portal):
             with self.subTest(user=user.login):
                 self.assertEqual(settings.with_user(user).default_get(ours), {})
+                self.assertNotIn(
+                    "wilayah_api_legacy_key_enabled",
+                    settings.with_user(user).get_values(),
+                )
+                try:
+                    values = settings.with_user(user).onchange({}, [], spec)["value"]
+                except AccessError:  # Odoo may refuse it outright: as good
+                    values = {}
+                self.assertFalse(
+                    {name: value for name, value in values.items() if value}
+                )
         values = settings.with_user(self.admin).default_get(ours)
         self.assertEqual(values["wilayah_api_cors_origins"], "https://shop.example.com")
         self.assertIn("wilayah_api_legacy_key_enabled", values)
+        values = settings.with_user(self.admin).onchange({}, [], spec)["value"]
+        self.assertIn(values["wilayah_api_status"], ("open", "closed"))
+        self.assertTrue(values["wilayah_api_status_reason"])
 
     def test_settings_view_and_menu(self):
         arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
