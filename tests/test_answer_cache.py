@@ -1,10 +1,12 @@
-"""The answer cache of a serving worker: spellings of one request share an
-entry, and whatever text is sent, the cache stays within its bound."""
+"""The answer cache of a serving worker: requests that mean one answer share
+an entry, and whatever text is sent, the cache stays within its bound."""
+
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
-from ..wilayah.index import ANSWER_CACHE_BYTES, TEXT_CACHE_BYTES
-from ..wilayah.params import MAX_TEXT_LENGTH
+from ..wilayah.index import ANSWER_CACHE_BYTES
+from ..wilayah.params import longest_text
 from .common import WilayahApiCase, url
 
 LONG_TEXT_REQUESTS = 5000
@@ -16,26 +18,55 @@ class TestAnswerCache(WilayahApiCase):
         super().setUp()
         self.index = self.env["wilayah.api.index"].sudo()._get_index()
 
-    def test_paging_variants_share_one_entry(self):
-        path = "/api/kelurahan?limit=100000&offset="
+    def new_keys(self, requests):
+        """The keys the main cache gained while serving ``requests``."""
         before = set(self.index.answers._answers)
-        etags = {
-            self.get(path + offset).headers["ETag"]
-            for offset in ("1", "0001", "00001", "%201%20", "+1", "1%09")
-        }
-        self.assertEqual(len(etags), 1)
-        new_keys = set(self.index.answers._answers) - before
-        self.assertLessEqual(len(new_keys), 1)
-        self.assertIn(
-            ("kelurahan_list", "", (None, None, 1, 100000)), self.index.answers._answers
+        for path in requests:
+            self.get_json(path)
+        return set(self.index.answers._answers) - before
+
+    def test_paging_variants_share_one_entry(self):
+        total = len(self.index.active_codes["kelurahan"])
+        # every spelling of offset 1, and every limit that reaches the end
+        first_page = [
+            f"/api/kelurahan?limit={limit}&offset={offset}"
+            for offset in ("1", "0001", "00001", "%201%20", "1%09")
+            for limit in ("100000", str(total), str(total - 1))
+        ]
+        new_keys = self.new_keys(first_page)
+        self.assertEqual(len(new_keys), 1, new_keys)
+        # past the end: one empty page, whatever the offset and the limit
+        past_end = [
+            f"/api/kelurahan?offset={offset}&limit={limit}"
+            for offset in (total, total + 1, 10**9, "9" * 30)
+            for limit in (1, 50, "")
+        ]
+        new_keys = self.new_keys(past_end)
+        self.assertEqual(len(new_keys), 1, new_keys)
+        # a page inside the list keeps its own entry
+        self.assertEqual(len(self.new_keys(["/api/kelurahan?offset=5&limit=10"])), 1)
+        # the text of a name filter in another case is the same filter
+        new_keys = self.new_keys(
+            [url("/api/kota", name=name) for name in ("Bandung", "BANDUNG", "bandung ")]
         )
-        self.assertFalse(set(self.index.text_answers._answers) & new_keys)
+        self.assertFalse(new_keys)  # answers to text are kept in the text cache
+        self.assertEqual(
+            len(
+                {
+                    key
+                    for key in self.index.text_answers._answers
+                    if key[0] == "kota_list" and key[2][1] == "bandung"
+                }
+            ),
+            1,
+        )
 
     def test_long_texts_stay_within_the_text_cache(self):
         """5,000 distinct texts of the longest length a request may send, of
-        4-byte characters (the largest a Python string holds), to the name
-        filters and the search: the text cache holds at most its bound, and
-        the other answers stay where they were."""
+        4-byte characters (the most a Python string holds for one), to the
+        name filters and the search: the text cache holds at most its bound
+        (halved here, so that 5,000 are well past it), and the other answers
+        stay where they were."""
         self.get_json("/api/kota")
         kept = dict(self.index.answers._answers)
         # (the address search keys on the words it reads: its keys are short)
@@ -44,15 +75,16 @@ class TestAnswerCache(WilayahApiCase):
             ("/api/kecamatan", "name"),
             ("/api/search", "q"),
         )
-        for number in range(LONG_TEXT_REQUESTS):
-            path, name = routes[number % len(routes)]
-            text = f"{number} ".ljust(MAX_TEXT_LENGTH, "\N{GRINNING FACE}")
-            response = self.get(url(path, **{name: text}))
-            self.assertEqual(response.status_code, 200, response.text[:200])
         cache = self.index.text_answers
-        self.assertLessEqual(cache.size, TEXT_CACHE_BYTES)
-        # past the bound: the oldest went
-        self.assertLess(len(cache), LONG_TEXT_REQUESTS)
-        self.assertGreater(cache.size, TEXT_CACHE_BYTES // 2)
+        bound = cache.max_bytes // 2
+        with patch.object(cache, "max_bytes", bound):
+            for number in range(LONG_TEXT_REQUESTS):
+                path, name = routes[number % len(routes)]
+                response = self.get(url(path, **{name: longest_text(number)}))
+                self.assertEqual(response.status_code, 200, response.text[:200])
+            self.assertLessEqual(cache.size, bound)
+            # past the bound: the oldest went
+            self.assertLess(len(cache), LONG_TEXT_REQUESTS)
+            self.assertGreater(cache.size, bound * 0.9)
         self.assertEqual(dict(self.index.answers._answers), kept)
         self.assertLessEqual(self.index.answers.size, ANSWER_CACHE_BYTES)

@@ -90,6 +90,10 @@ class TestWilayahParams(BaseCase):
         self.assertEqual(caught.exception.status, 400)
         with self.assertRaises(ApiError):
             parse_params(ROUTES_BY_NAME["search"].params, {"q": " ab "})
+        # matched without case: kept without case (one cache entry)
+        self.assertEqual(
+            parse_params(route.params, {"name": " Bandung "})["name"], "bandung"
+        )
 
     def test_text_length_limit(self):
         longest = "\N{GRINNING FACE}" * MAX_TEXT_LENGTH
@@ -194,13 +198,46 @@ class TestWilayahIndex(BaseCase):
         self.assertLess(TEXT_CACHE_BYTES, ANSWER_CACHE_BYTES)
 
     def test_answer_cache_counts_keys(self):
-        cache = AnswerCache(max_bytes=2000)
+        cache = AnswerCache(max_bytes=6000)
         answer = answer_of(b"[]")
-        cache.put(("alamat", "", ("x" * 600,)), answer)
-        cache.put(("alamat", "", ("y" * 600,)), answer)
-        # the two entries are past the bound with their keys: the older is gone
-        self.assertEqual(list(cache._answers), [("alamat", "", ("y" * 600,))])
-        self.assertLessEqual(cache.size, 2000)
+        keys = [("alamat", "", (letter * 600,)) for letter in "vwxyz"]
+        for key in keys:
+            cache.put(key, answer)
+        # the five entries are past the bound with their keys: the oldest is gone
+        self.assertEqual(list(cache._answers), keys[1:])
+        self.assertLessEqual(cache.size, 6000)
+
+    def test_answer_cache_keeps_no_answer_past_a_share_of_it(self):
+        cache = AnswerCache(max_bytes=40_000)
+        cache.put(("small",), answer_of(b"[]"))
+        cache.put(("large",), answer_of(b"[" + b"1," * 5_000 + b"1]"))
+        self.assertEqual(list(cache._answers), [("small",)])
+
+    def test_list_pages_are_clamped_to_the_list(self):
+        index = RegionIndex(
+            {key: list(EXAMPLES.units[key].values()) for key in LEVELS}, "v1"
+        )
+        route = ROUTES_BY_NAME["kelurahan_list"]
+        total = len(index.active_codes["kelurahan"])
+
+        def key_args(**raw):
+            return index.list_page_args("kelurahan", parse_params(route.params, raw))
+
+        whole = key_args()
+        self.assertEqual((whole["offset"], whole["limit"]), (0, None))
+        for raw in ({"offset": "0"}, {"limit": str(total)}, {"limit": "100000"}):
+            with self.subTest(raw=raw):
+                self.assertEqual(key_args(**raw), whole)
+        past_end = key_args(offset=str(total))
+        self.assertEqual((past_end["offset"], past_end["limit"]), (total, None))
+        self.assertEqual(key_args(offset="99999", limit="3"), past_end)
+        # the answer to the clamped page is the answer to the page asked
+        answer = index.answer(route, "", parse_params(route.params, {"limit": "9"}))
+        self.assertEqual(answer.total, total)
+        self.assertIs(
+            index.answer(route, "", parse_params(route.params, {"offset": "00"})),
+            answer,
+        )
 
     def test_answer_cache_counts_what_it_holds(self):
         """5,000 entries keyed by the longest text a request may send (4 bytes
@@ -211,8 +248,7 @@ class TestWilayahIndex(BaseCase):
         try:
             before = tracemalloc.get_traced_memory()[0]
             for number in range(5000):
-                text = f"{number} ".ljust(MAX_TEXT_LENGTH, "\N{GRINNING FACE}")
-                key = ("kelurahan_list", "", (None, text, 0, None))
+                key = ("kelurahan_list", "", (None, longest_text(number), 0, None))
                 cache.put(key, serialize([], 0, b"v1"))
             held = tracemalloc.get_traced_memory()[0] - before
         finally:

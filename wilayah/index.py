@@ -32,6 +32,9 @@ TEXT_CACHE_BYTES = 8 * 1024 * 1024
 # and its table slots (at most about 110 bytes, measured with tracemalloc
 # right after the table grows).
 CACHE_ENTRY_OVERHEAD = 160
+# An answer larger than this share of its cache is not kept (it is built
+# again when asked): one request must not push out everything else.
+CACHE_ENTRY_MAX_SHARE = 4
 
 
 class Unit(NamedTuple):
@@ -105,11 +108,14 @@ class AnswerCache:
             return answer
 
     def put(self, key, answer):
+        size = self.entry_size(key, answer)
+        if size > self.max_bytes // CACHE_ENTRY_MAX_SHARE:
+            return
         with self._lock:
             if key in self._answers:
                 return
             self._answers[key] = answer
-            self.size += self.entry_size(key, answer)
+            self.size += size
             while self.size > self.max_bytes and len(self._answers) > 1:
                 old_key, old = self._answers.popitem(last=False)
                 self.size -= self.entry_size(old_key, old)
@@ -326,6 +332,8 @@ class RegionIndex:
         if not route.cached:
             payload, total = route.answer(self, code, args, shapes)
             return serialize(payload, total, self.version.encode())
+        if route.cache_args:
+            args = route.cache_args(self, args)
         key = (route.name, code, tuple(args.values()))
         cache = self.text_answers if route.text_cached(args) else self.answers
         answer = cache.get(key)
@@ -335,10 +343,25 @@ class RegionIndex:
             cache.put(key, answer)
         return answer
 
-    def list_answer(self, level_key, args):
+    def list_selection(self, level_key, args):
+        """The codes a list route's filters select (before paging)."""
         parent = LEVELS[level_key].parent
         parent_filter = LEVELS[parent].parent_filter if parent else None
-        codes = self.select(level_key, args.get(parent_filter), args.get("name"))
+        return self.select(level_key, args.get(parent_filter), args.get("name"))
+
+    def list_page_args(self, level_key, args):
+        """A list's ``args`` with its page clamped to its selection: every
+        offset past the end, and every limit that reaches it, is one page."""
+        offset, limit = args.get("offset") or 0, args.get("limit")
+        if offset or limit is not None:
+            total = len(self.list_selection(level_key, args))
+            offset = min(offset, total)
+            if limit is not None and offset + limit >= total:
+                limit = None
+        return {**args, "offset": offset, "limit": limit}
+
+    def list_answer(self, level_key, args):
+        codes = self.list_selection(level_key, args)
         offset, limit = args.get("offset") or 0, args.get("limit")
         page = codes[offset : offset + limit] if limit is not None else codes[offset:]
         return [self.list_item(level_key, code) for code in page], len(codes)

@@ -77,7 +77,10 @@ class Param:
                     f"Parameter '{self.name}' is too long: {len(value)} "
                     f"characters, at most {MAX_TEXT_LENGTH}.",
                 )
-            return normalize_query(value) if self.kind == "query" else value
+            if self.kind == "query":
+                return normalize_query(value)
+            # matched case-insensitively: one cache entry for every case
+            return value.casefold() if value else value
         if self.kind == "degrees":
             return self._degrees(value)
         if value is None:
@@ -184,6 +187,13 @@ class Param:
                 f"expected a whole number {bound}.",
             )
         return number
+
+
+def longest_text(number):
+    """A distinct text (by ``number``) of the longest length a parameter
+    takes, of 4-byte characters: the most memory a Python string holds for
+    it (tests and the bench send them)."""
+    return f"{number} ".ljust(MAX_TEXT_LENGTH, "\N{GRINNING FACE}")
 
 
 def parse_params(params, raw_args):

@@ -13,7 +13,7 @@ from .docs_page import DOCS_HEADERS, DOCS_PATH, OPENAPI_PATH, docs_answer
 from .geo import LATITUDE_RANGE, LONGITUDE_RANGE, LOOKUP_LEVEL, NEAREST_MAX_METRES
 from .index import RegionIndex, Unit
 from .levels import LEVEL_KEYS, LEVELS
-from .params import LIMIT, MIN_QUERY_LENGTH, OFFSET, Param
+from .params import LIMIT, MAX_TEXT_LENGTH, MIN_QUERY_LENGTH, OFFSET, Param
 from .search import MAX_WORDS
 
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
@@ -64,6 +64,9 @@ class Route:
     many_answers: bool = False
     # Its answers are kept at all (a point's are not: each is asked once).
     cached: bool = True
+    # (index, args) -> the args as the cache keys them, when values that
+    # differ give one answer (a list's page: RegionIndex.list_page_args).
+    cache_args: Callable | None = None
     # `example` is the answer to `example_request` exactly; False where it
     # is shortened (a boundary's coordinates).
     example_exact: bool = True
@@ -161,6 +164,7 @@ def list_route(level):
         example=example,
         params=params,
         paged=True,
+        cache_args=lambda index, args: index.list_page_args(level.key, args),
     )
 
 
@@ -286,8 +290,8 @@ ALAMAT_PARAMS = (
         "5-digit postal code among the words keeps the villages that carry it; "
         "a BPS or dotted Kemendagri code as the whole query gives that unit (a "
         "province's 2-digit code is too short: ask `/api/provinsi/{code}`). "
-        f"At least {MIN_QUERY_LENGTH} characters after trimming; only the last "
-        f"{MAX_WORDS} words are read.",
+        f"At least {MIN_QUERY_LENGTH} characters after trimming and at most "
+        f"{MAX_TEXT_LENGTH}; only the last {MAX_WORDS} words are read.",
         min_length=MIN_QUERY_LENGTH,
         example=ALAMAT_EXAMPLE_QUERY,
     ),
