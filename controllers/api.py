@@ -30,7 +30,13 @@ from ..wilayah.errors import (
     unknown_path,
 )
 from ..wilayah.params import parse_params
-from ..wilayah.routes import ALLOW, CORS_EXPOSE_HEADERS, JSON_CONTENT_TYPE, ROUTES
+from ..wilayah.routes import (
+    ALLOW,
+    API_PREFIX,
+    CORS_EXPOSE_HEADERS,
+    JSON_CONTENT_TYPE,
+    ROUTES,
+)
 from ..wilayah.settings import (
     API_KEY_HEADER,
     CORS_ORIGINS_PARAM,
@@ -75,7 +81,7 @@ def error_response(error, headers=()):
 class WilayahApiController(http.Controller):
     # The routes of the table are added below the class, one method each.
 
-    @http.route(["/api", "/api/<path:_rest>"], **ROUTE_OPTIONS)
+    @http.route([API_PREFIX, f"{API_PREFIX}/<path:_rest>"], **ROUTE_OPTIONS)
     def not_found(self, **_params):
         return self._serve(None)
 
@@ -97,6 +103,9 @@ class WilayahApiController(http.Controller):
             # several databases to use. Not a 404: the regions still exist.
             return error_response(ApiError(503, NO_DATABASE, [("Retry-After", "5")]))
         set_log_caller(None)
+        if any(map(is_key_query_name, request.httprequest.args)):
+            # Before anything else: a key in a URL is never read, on any route.
+            return error_response(ApiError(400, KEY_IN_QUERY))
         now = time.time()
         access = None if public else self._access()
         method = request.httprequest.method
@@ -111,8 +120,6 @@ class WilayahApiController(http.Controller):
             if public:
                 answer = route.answer(None, code, {}, None)
             else:
-                if any(map(is_key_query_name, request.httprequest.args)):
-                    raise ApiError(400, KEY_IN_QUERY)
                 caller = access.check_key(
                     request.httprequest.headers.get(API_KEY_HEADER), utc_today(now)
                 )

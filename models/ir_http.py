@@ -1,16 +1,10 @@
 from odoo import models
 from odoo.http import request
 
-from ..controllers.api import error_response
-from ..wilayah.errors import unknown_path
+from ..controllers.api import WilayahApiController
+from ..wilayah.routes import is_api_path
 
 ADDON_PACKAGE = __name__.rpartition(".models.")[0]  # odoo.addons.<this addon>
-
-
-def is_api_path(path):
-    """Whether ``path`` is under /api, in any case (routes match it exactly)."""
-    lowered = path.lower()
-    return lowered == "/api" or lowered.startswith("/api/")
 
 
 class IrHttp(models.AbstractModel):
@@ -33,10 +27,9 @@ class IrHttp(models.AbstractModel):
 
     @classmethod
     def _serve_fallback(cls):
-        # /API/provinsi matches no route (werkzeug's are case-sensitive): a
-        # JSON 404 naming the path, not Odoo's HTML page.
+        # /API/provinsi matches no route (werkzeug's are case-sensitive):
+        # served as /api/nowhere is (key, CORS, a JSON 404), not Odoo's HTML.
         response = super()._serve_fallback()
-        path = request.httprequest.path
-        if response is None and is_api_path(path):
-            response = error_response(unknown_path(path))
+        if response is None and is_api_path(request.httprequest.path):
+            response = WilayahApiController()._serve(None)
         return response

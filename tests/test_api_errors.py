@@ -135,7 +135,12 @@ class TestWilayahApiErrors(WilayahApiCase):
                         body = self.assertJsonError(response, 400)
                         self.assertIn("X-API-Key header", body["message"])
                         self.assertNoKey(response)
+            # on every route and method, public ones included
             self.get_error(f"/api/nowhere?apiKey={KEY}", 400)
+            self.get_error(f"/api/openapi.json?access_token={KEY}", 400, key=None)
+            self.assertJsonError(
+                self.request("DELETE", f"/api/provinsi?key={KEY} {KEY}"), 400
+            )
         lines = [record.getMessage() for record in records if record.name == "werkzeug"]
         self.assertTrue([line for line in lines if "api_key=***" in line], lines)
         self.assertFalse([line for line in lines if KEY[4:-4] in line])
@@ -361,11 +366,13 @@ class TestWilayahApiErrors(WilayahApiCase):
                 self.assertEqual(body["error"], "Not Found")
         # no route matches another case: still a JSON 404, with the hint
         for path in ("/API", "/API/provinsi", "/Api/kota/3204", "/api/Provinsi"):
-            # what no route matches needs no key; under /api, the key first
-            for key in (KEY, None) if not path.startswith("/api") else (KEY,):
-                with self.subTest(path=path, key=key):
-                    body = self.get_error(path, 404, key=key)
-                    self.assertIn(f"lower case: {path.lower()}", body["message"])
+            with self.subTest(path=path):
+                body = self.get_error(path, 404)
+                self.assertIn("API paths are lower case", body["message"])
+                # served as an unknown /api path is: the key first, with CORS
+                self.get_error(path, 401, key=None)
+                response = self.get(path, headers={"Origin": "https://a.example"})
+                self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
         self.assertEqual(self.get("/apiary").headers["Content-Type"][:9], "text/html")
 
     def test_parameter_named_self(self):

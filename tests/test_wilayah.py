@@ -16,8 +16,21 @@ from ..wilayah.index import (
 )
 from ..wilayah.levels import LEVELS, ancestors, is_postal_code, normalize_postal_codes
 from ..wilayah.openapi import build_openapi, openapi_path
-from ..wilayah.params import LIMIT, MAX_LIMIT, MAX_TEXT_LENGTH, OFFSET, parse_params
-from ..wilayah.routes import EXAMPLES, ROUTES, ROUTES_BY_NAME
+from ..wilayah.params import (
+    LIMIT,
+    MAX_LIMIT,
+    MAX_TEXT_LENGTH,
+    OFFSET,
+    longest_text,
+    parse_params,
+)
+from ..wilayah.routes import (
+    API_PREFIX,
+    EXAMPLES,
+    ROUTES,
+    ROUTES_BY_NAME,
+    is_api_path,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -276,6 +289,10 @@ class TestWilayahIndex(BaseCase):
 @tagged("post_install", "-at_install")
 class TestWilayahOpenApiDocument(BaseCase):
     def test_one_path_per_route(self):
+        for route in ROUTES:
+            self.assertTrue(is_api_path(route.path), route.path)
+            self.assertTrue(route.path.startswith(f"{API_PREFIX}/"), route.path)
+        self.assertFalse(is_api_path(f"{API_PREFIX}ary"))
         document = build_openapi()
         self.assertEqual(
             list(document["paths"]), [openapi_path(route.path) for route in ROUTES]

@@ -97,7 +97,8 @@ def build_request(case, host, port, key):
     ]
     if case.body and b"content-length" not in sent and b"transfer-encoding" not in sent:
         headers.append((b"Content-Length", str(len(case.body)).encode()))
-    lines = [case.method + b" " + case.target + b" " + case.version]
+    target = case.target.replace(KEY_PLACEHOLDER, key)
+    lines = [case.method + b" " + target + b" " + case.version]
     lines += [name + b": " + value for name, value in headers]
     return b"\r\n".join(lines) + b"\r\n\r\n" + case.body
 

@@ -303,7 +303,9 @@ def set_log_caller(name):
 # "-" and "_" (api_key, X-API-Key, apiKey, key, token...): the API refuses
 # them and the access log masks their value.
 KEY_QUERY_NAMES = frozenset({"apikey", "xapikey", "key", "token", "accesstoken"})
-QUERY_PAIR_RE = re.compile(r"([?&])([^=&\s\"]+)=([^&\s\"]*)")
+# A name=value pair of the request line werkzeug logs: it decodes %20, so a
+# value runs to the next "&" or to " HTTP/".
+QUERY_PAIR_RE = re.compile(r"([?&])([^=&\s\"]+)=((?:(?!\sHTTP/)[^&\"])*)")
 MASK = "***"
 
 

@@ -36,11 +36,13 @@ class ApiError(Exception):
         ).encode()
 
 
+def shortened(value, max_length=40):
+    """A client's value, shortened to name it in an error message."""
+    return value if len(value) <= max_length else value[:max_length] + "..."
+
+
 def quoted(value, max_length=40):
-    """A client's value, quoted and shortened, to name it in an error message."""
-    if len(value) > max_length:
-        value = value[:max_length] + "..."
-    return f"'{value}'"
+    return f"'{shortened(value, max_length)}'"
 
 
 def invalid_code(level, reference):
@@ -59,13 +61,8 @@ def not_found(level, reference):
 
 
 def unknown_path(path):
-    def shortened(path):
-        return path if len(path) <= 80 else path[:80] + "..."
-
-    message = f"No API route {shortened(path)}."
-    if path != path.lower():
-        message += f" Routes are lower case: {shortened(path.lower())}."
-    return ApiError(404, message)
+    hint = " (API paths are lower case)" if path != path.lower() else ""
+    return ApiError(404, f"No API route {shortened(path, 80)}{hint}.")
 
 
 def method_not_allowed(method, allow):

@@ -16,10 +16,17 @@ from .levels import LEVEL_KEYS, LEVELS
 from .params import LIMIT, MAX_TEXT_LENGTH, MIN_QUERY_LENGTH, OFFSET, Param
 from .search import MAX_WORDS
 
+API_PREFIX = "/api"  # every route's path starts with it
 JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 SCHEMA_REF = "#/components/schemas/"
 ALLOW = "GET, HEAD, OPTIONS"
 CORS_EXPOSE_HEADERS = "ETag, X-Total-Count, Retry-After"
+
+
+def is_api_path(path):
+    """Whether ``path`` is under the API's prefix, in any case."""
+    lowered = path.lower()
+    return lowered == API_PREFIX or lowered.startswith(f"{API_PREFIX}/")
 
 
 def schema_ref(name):
