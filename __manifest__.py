@@ -2,7 +2,7 @@
     "name": "Wilayah Indonesia API",
     "summary": "Indonesian administrative regions (provinsi, kota/kabupaten, "
     "kecamatan, kelurahan/desa, postal codes) over a REST API guarded by an API key",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Localization",
     "author": "Infinys",
     "license": "LGPL-3",

@@ -18,10 +18,12 @@ Each is measured ``--rounds`` times with ``wrk -t2 -c4 -d<duration>s
 --latency``; /web/health is measured several times in every round, between the
 routes, and every ratio is median(route req/s) / median(/web/health req/s) of
 this run, both through the same wrk script.
-Then two memory checks: RSS of each HTTP worker after 10 and after 1,010 plain
-full-list requests; and each worker's RSS after the whole bench against its
-bare RSS. Benchmarks are not tests: the exit status is 0 even when a target is
-missed (the table says so); only a broken run exits non-zero.
+Then three memory checks: RSS of each HTTP worker after 10 and after 1,010
+plain full-list requests; before, halfway through and after 5,000 distinct
+requests a worker of the longest text a parameter takes (long_text_check);
+and each worker's RSS after the whole bench against its bare RSS. Benchmarks are not
+tests: the exit status is 0 even when a target is missed (the table says so);
+only a broken run exits non-zero.
 """
 
 import argparse
@@ -54,8 +56,9 @@ from wilayah.clients import (  # noqa: E402
     ClientTable,
     key_digest,
 )
+from wilayah.index import TEXT_CACHE_BYTES  # noqa: E402
 from wilayah.levels import LEVEL_KEYS, LEVELS  # noqa: E402
-from wilayah.params import Param  # noqa: E402
+from wilayah.params import MAX_TEXT_LENGTH, Param, longest_text  # noqa: E402
 from wilayah.routes import ROUTES, ROUTES_BY_NAME, Route  # noqa: E402
 from wilayah.search import normalize_query  # noqa: E402
 from wilayah.settings import API_KEY_HEADER  # noqa: E402
@@ -70,6 +73,11 @@ MEMORY_OVER_BARE_MAX_MIB = 150
 # The first /api/alamat request of a worker (it builds the index and the
 # address search engine): at most this long.
 FIRST_REQUEST_MAX_SECONDS = 2.0
+# Distinct texts of the longest length, sent to every free-text parameter,
+# this many per worker: a worker grows by at most its text cache's bound
+# (TEXT_CACHE_BYTES) and as much again for the allocator's slack.
+LONG_TEXT_REQUESTS = 5000
+LONG_TEXT_GROWTH_MAX_MIB = 2 * TEXT_CACHE_BYTES / 2**20
 
 HEALTH = "/web/health"
 GZIP = {"Accept-Encoding": "gzip"}
@@ -336,6 +344,12 @@ def parse_args():
         help="Odoo's log file (tells which worker answered which request)",
     )
     parser.add_argument("--memory-requests", type=int, default=1000)
+    parser.add_argument(
+        "--long-text-requests",
+        type=int,
+        default=LONG_TEXT_REQUESTS,
+        help="distinct long-text requests per worker (memory check)",
+    )
     parser.add_argument(
         "--db", help="the server's database (the dropdown bench logs in to it)"
     )
@@ -790,6 +804,99 @@ def first_requests(client, pids, log):
     return lines, ok
 
 
+def long_text_paths(count):
+    """``count`` distinct requests, each a text of the longest length a
+    request may send (params.longest_text), to the free-text parameters of
+    the route table in turn."""
+    targets = [
+        (route, param)
+        for route in ROUTES
+        if not route.public
+        for param in route.params
+        if param.free_text
+    ]
+    paths = []
+    for number in range(count):
+        route, param = targets[number % len(targets)]
+        query = urllib.parse.urlencode({param.name: longest_text(number)})
+        paths.append(f"{route.path}?{query}")
+    return paths, sorted({f"{route.path}?{param.name}=" for route, param in targets})
+
+
+def long_text_check(client, server_pid, per_worker):
+    """Each worker's RSS before, halfway through and after ``per_worker``
+    distinct long-text requests a worker (2 concurrent; the workers share
+    them about evenly): the text cache counts its keys, so a worker stops
+    growing at its bound."""
+    pids = worker_pids(server_pid)
+    count = per_worker * max(len(pids), 1)
+    lines = [
+        "",
+        f"### Worker memory under {count:,} distinct long-text requests",
+        "",
+    ]
+    if not pids:
+        return lines + [f"no HTTP worker found under pid {server_pid}: skipped"], True
+    paths, targets = long_text_paths(count)
+    lines.append(
+        f"{per_worker:,} a worker, each a distinct text of {MAX_TEXT_LENGTH} "
+        f"characters (4 bytes each in Python), to {', '.join(targets)} in turn; "
+        "the texts are the keys of the answers, kept in each worker's text "
+        f"cache (at most {TEXT_CACHE_BYTES / 2**20:.0f} MiB, keys included)."
+    )
+    rss = [{pid: rss_kib(pid) for pid in pids}]
+    failures = []
+    started = time.monotonic()
+    for half in (paths[: count // 2], paths[count // 2 :]):
+        queue = iter(half)
+        lock = threading.Lock()
+
+        def call(queue=queue, lock=lock):
+            with lock:
+                path = next(queue)
+            status, _headers, _body = client.get(path)
+            if status != 200:
+                raise RuntimeError(f"{path[:60]}...: HTTP {status}")
+
+        _done, errors = run_pool(call, len(half), 2, time.monotonic() + 600)
+        failures += errors
+        rss.append({pid: rss_kib(pid) for pid in pids})
+    elapsed = time.monotonic() - started
+    lines += [
+        f"{count:,} requests in {elapsed:.1f} s; {len(failures)} failed"
+        f"{': ' + failures[0] if failures else ''}",
+        "",
+        f"| worker pid | RSS before | after {count // 2:,} | after {count:,} "
+        "| growth | target | ok? |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    ok = not failures and worker_pids(server_pid) == pids
+    for pid in pids:
+        row, good = growth_row(
+            pid, [sample.get(pid) for sample in rss], LONG_TEXT_GROWTH_MAX_MIB
+        )
+        lines.append(row)
+        ok &= good
+    return lines, ok
+
+
+def growth_row(pid, samples, max_mib):
+    """A worker's table row: its RSS ``samples`` (KiB; None once it is gone),
+    then its growth from the first to the last against ``max_mib``; returns
+    (row, whether the growth is within it)."""
+    target = f"<= +{max_mib:.0f} MiB"
+    if not all(samples):
+        return (
+            f"| {pid} | {' | '.join('-' * len(samples))} | - | {target} | gone |",
+            False,
+        )
+    growth = (samples[-1] - samples[0]) / 1024
+    good = growth <= max_mib
+    sizes = " | ".join(f"{sample / 1024:.1f} MiB" for sample in samples)
+    mark = "yes" if good else "**NO**"
+    return f"| {pid} | {sizes} | {growth:+.1f} MiB | {target} | {mark} |", good
+
+
 def memory_vs_bare(bare, server_pid, bare_note):
     """Each worker's RSS now (after the whole bench) against its bare RSS."""
     lines = [
@@ -804,20 +911,11 @@ def memory_vs_bare(bare, server_pid, bare_note):
     ]
     ok = bool(bare)
     now = worker_pids(server_pid)
-    target = f"<= +{MEMORY_OVER_BARE_MAX_MIB} MiB"
     for pid, before in sorted(bare.items()):
         after = rss_kib(pid) if pid in now else None
-        if before and after:
-            delta = (after - before) / 1024
-            good = delta <= MEMORY_OVER_BARE_MAX_MIB
-            ok &= good
-            lines.append(
-                f"| {pid} | {before / 1024:.1f} MiB | {after / 1024:.1f} MiB "
-                f"| {delta:+.1f} MiB | {target} | {'yes' if good else '**NO**'} |"
-            )
-        else:
-            ok = False
-            lines.append(f"| {pid} | - | gone | - | {target} | **NO** |")
+        row, good = growth_row(pid, [before, after], MEMORY_OVER_BARE_MAX_MIB)
+        lines.append(row)
+        ok &= good
     if sorted(bare) != now:
         lines.append(f"- worker pids changed: {sorted(bare)} -> {now}")
     return lines, ok
@@ -1161,9 +1259,13 @@ def main():
     )
     print()
     print("\n".join(first_lines))
-    memory_ok = True
+    memory_ok = long_text_ok = True
     if args.server_pid:
         lines, memory_ok = memory_check(client, args.server_pid, args.memory_requests)
+        print("\n".join(lines))
+        lines, long_text_ok = long_text_check(
+            client, args.server_pid, args.long_text_requests
+        )
         print("\n".join(lines))
     else:
         print("\n(memory checks skipped: no --server-pid / SERVER_PID)")
@@ -1194,6 +1296,7 @@ def main():
         print("(skipped: no --db)")
     print()
     what = missed + ([] if memory_ok else ["worker memory (full lists)"])
+    what += [] if long_text_ok else ["worker memory (long texts)"]
     what += [] if geo_ok else ["point lookup in PostgreSQL"]
     what += [] if dropdown_ok else ["dropdown search time"]
     what += [] if first_ok else ["first request"]
