@@ -103,11 +103,14 @@ class WilayahApiController(http.Controller):
             # several databases to use. Not a 404: the regions still exist.
             return error_response(ApiError(503, NO_DATABASE, [("Retry-After", "5")]))
         set_log_caller(None)
-        if any(map(is_key_query_name, request.httprequest.args)):
-            # Before anything else: a key in a URL is never read, on any route.
-            return error_response(ApiError(400, KEY_IN_QUERY))
         now = time.time()
         access = None if public else self._access()
+        if any(map(is_key_query_name, request.httprequest.args)):
+            # Before anything else: a key in a URL is never read, on any route.
+            return error_response(
+                ApiError(400, KEY_IN_QUERY),
+                self._cors_headers(public, access, None, now),
+            )
         method = request.httprequest.method
         if method == "OPTIONS":
             return self._preflight(

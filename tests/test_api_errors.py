@@ -138,6 +138,12 @@ class TestWilayahApiErrors(WilayahApiCase):
             # on every route and method, public ones included
             self.get_error(f"/api/nowhere?apiKey={KEY}", 400)
             self.get_error(f"/api/openapi.json?access_token={KEY}", 400, key=None)
+            # a browser can read why
+            response = self.get(
+                f"/api/provinsi?token={KEY}", headers={"Origin": "https://a.example"}
+            )
+            self.assertJsonError(response, 400)
+            self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
             self.assertJsonError(
                 self.request("DELETE", f"/api/provinsi?key={KEY} {KEY}"), 400
             )
