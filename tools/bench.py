@@ -21,9 +21,9 @@ this run, both through the same wrk script.
 Then three memory checks: RSS of each HTTP worker after 10 and after 1,010
 plain full-list requests; before, halfway through and after 5,000 distinct
 requests a worker of the longest text a parameter takes (long_text_check);
-and each worker's RSS after the whole bench against its bare RSS. Benchmarks are not
-tests: the exit status is 0 even when a target is missed (the table says so);
-only a broken run exits non-zero.
+and each worker's RSS after the whole bench against its bare RSS.
+Benchmarks are not tests: the exit status is 0 even when a target is missed
+(the table says so); only a broken run exits non-zero.
 """
 
 import argparse

@@ -80,7 +80,7 @@ class Param:
             if self.kind == "query":
                 return normalize_query(value)
             # matched case-insensitively: one cache entry for every case
-            return value.casefold() if value else value
+            return value and value.casefold()
         if self.kind == "degrees":
             return self._degrees(value)
         if value is None:
